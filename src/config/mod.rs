@@ -185,3 +185,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let _ = (text, path);
     unimplemented!("config::parse is being written")
 }
+
+impl SourceConfig {
+    /// The URL or path, for messages.
+    pub fn location_label(&self) -> String {
+        match &self.location {
+            Location::Url(u) => u.to_string(),
+            Location::Path(p) => p.display().to_string(),
+        }
+    }
+}

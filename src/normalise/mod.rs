@@ -1,10 +1,16 @@
 //! Normalising raw items into the model's guarantees: plain-text titles, absolute canonical
-//! links, sanitised HTML, XML-safe strings, dates with precision and stable ids.
+//! links, sanitised HTML, XML-safe strings, dates with precision and stable ids. Every source
+//! reader hands its raw items here; nothing downstream re-cleans them. Identity is computed in
+//! exactly one place, [`assign_id`].
 
 pub mod date;
 
-use crate::model::SourceFeed;
+use crate::model::{Enclosure, Item, Person, SourceFeed, Stamp};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What normalising one source's items needs to know.
 #[derive(Debug, Clone, Copy)]
@@ -19,25 +25,559 @@ pub struct NormaliseContext<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Normalise a raw feed as read by a source reader. (Being written: passes through for now.)
+/// Normalise a raw feed as read by a source reader: feed-level fields cleaned, every item
+/// cleaned and given its id, duplicates within the source (same id) folded together.
 pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFeed {
-    let _ = ctx;
-    feed
+    let feed_url_base = ctx.feed_url.cloned();
+    let title = match ctx.title_override {
+        Some(t) => Some(clean_text(t)),
+        None => non_empty(feed.title.as_deref().map(clean_text)),
+    };
+    let link = feed
+        .link
+        .as_deref()
+        .and_then(|l| canonical_link(l, feed_url_base.as_ref()));
+    let description = non_empty(feed.description.as_deref().map(clean_text));
+    let language = non_empty(feed.language.as_deref().map(clean_text));
+    let feed_authors = clean_people(feed.authors, feed_url_base.as_ref());
+    let home = link
+        .as_deref()
+        .and_then(|l| url::Url::parse(l).ok())
+        .or(feed_url_base.clone());
+
+    let mut items: Vec<Item> = Vec::with_capacity(feed.items.len());
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for raw in feed.items {
+        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors);
+        if item.language.is_none() {
+            item.language.clone_from(&language);
+        }
+        if let Some(origin) = item.origin.as_mut() {
+            origin.source_id = ctx.source_id.to_string();
+            if ctx.title_override.is_some() || origin.title.is_none() {
+                origin.title.clone_from(&title);
+            }
+            origin.title = non_empty(origin.title.as_deref().map(clean_text));
+            if origin.link.is_none() {
+                origin.link.clone_from(&link);
+            }
+        } else {
+            item.origin = Some(crate::model::Origin {
+                source_id: ctx.source_id.to_string(),
+                title: title.clone(),
+                link: link.clone(),
+                feed_url: ctx
+                    .feed_url
+                    .filter(|u| u.scheme() != "file")
+                    .map(|u| u.to_string()),
+            });
+        }
+        match seen.get(&item.id) {
+            Some(&at) => {
+                if let Some(existing) = items.get_mut(at) {
+                    fill_missing(existing, item);
+                }
+            }
+            None => {
+                seen.insert(item.id.clone(), items.len());
+                items.push(item);
+            }
+        }
+    }
+
+    SourceFeed {
+        title,
+        link,
+        description,
+        language,
+        authors: feed_authors,
+        items,
+        warnings: feed.warnings,
+    }
+}
+
+fn normalise_item(
+    raw: Item,
+    ctx: &NormaliseContext<'_>,
+    home: Option<&url::Url>,
+    feed_authors: &[Person],
+) -> Item {
+    let link = raw
+        .link
+        .as_deref()
+        .and_then(|l| canonical_link(l, home.or(ctx.feed_url)));
+    // Relative URLs inside the content resolve against the item's own page when known.
+    let content_base = link
+        .as_deref()
+        .and_then(|l| url::Url::parse(l).ok())
+        .or_else(|| home.cloned());
+    let content = non_empty(
+        raw.content
+            .as_deref()
+            .map(|c| sanitise_html(c, content_base.as_ref())),
+    );
+    let mut summary = non_empty(
+        raw.summary
+            .as_deref()
+            .map(|c| sanitise_html(c, content_base.as_ref())),
+    );
+    if summary.is_some() && summary == content {
+        summary = None;
+    }
+    let mut authors = clean_people(raw.authors, home);
+    if authors.is_empty() {
+        authors = feed_authors.to_vec();
+    }
+    let mut categories = Vec::new();
+    let mut seen_categories = HashSet::new();
+    for c in raw.categories {
+        let c = clean_text(&c);
+        if !c.is_empty() && seen_categories.insert(c.to_lowercase()) {
+            categories.push(c);
+        }
+    }
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    for e in raw.enclosures {
+        if let Some(url) = absolute_url(&e.url, content_base.as_ref()) {
+            if enclosures.iter().any(|x| x.url == url) {
+                continue;
+            }
+            enclosures.push(Enclosure {
+                url,
+                mime_type: non_empty(e.mime_type.as_deref().map(clean_text)),
+                length: e.length,
+            });
+        }
+    }
+    let (published, updated) = match (raw.published, raw.updated) {
+        (None, None) => (Some(Stamp::first_seen(ctx.now)), None),
+        other => other,
+    };
+    let guid = raw.guid.map(|g| xml_safe(g.trim()).into_owned());
+    let title = non_empty(raw.title.as_deref().map(clean_text));
+    let mut item = Item {
+        id: String::new(),
+        guid,
+        source_ids: vec![ctx.source_id.to_string()],
+        title,
+        link,
+        published,
+        updated,
+        authors,
+        summary,
+        content,
+        categories,
+        enclosures,
+        image: raw
+            .image
+            .as_deref()
+            .and_then(|u| absolute_url(u, content_base.as_ref())),
+        language: non_empty(raw.language.as_deref().map(clean_text)),
+        comments: raw
+            .comments
+            .as_deref()
+            .and_then(|u| absolute_url(u, content_base.as_ref())),
+        origin: raw.origin,
+    };
+    item.id = assign_id(ctx.source_id, &item);
+    item
+}
+
+/// The one place an item's identity is computed (contract, "Identity"): the source's guid when
+/// it is an absolute URI; else `urn:feedwright:<source>:<hash of guid>`; with no guid, the
+/// canonical link; with neither, `urn:feedwright:<source>:<hash of title + date or summary>`.
+pub fn assign_id(source_id: &str, item: &Item) -> String {
+    if let Some(guid) = item.guid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        if is_absolute_uri(guid) {
+            return guid.to_string();
+        }
+        return format!("urn:feedwright:{source_id}:{}", short_hash(&[guid]));
+    }
+    if let Some(link) = item.link.as_deref() {
+        return link.to_string();
+    }
+    let title = item.title.as_deref().unwrap_or("");
+    // A first-seen date is the run time, which differs between runs: it must not feed the id.
+    let date = item
+        .published
+        .or(item.updated)
+        .filter(|s| s.precision != crate::model::DatePrecision::FirstSeen)
+        .map(|s| s.utc.to_rfc3339())
+        .unwrap_or_default();
+    let second = if date.is_empty() {
+        item.summary
+            .as_deref()
+            .or(item.content.as_deref())
+            .map(html_to_text)
+            .unwrap_or_default()
+    } else {
+        date
+    };
+    format!("urn:feedwright:{source_id}:{}", short_hash(&[title, &second]))
+}
+
+/// True for an absolute URI in the RFC 3986 sense: a scheme, a colon, and something after it
+/// (`https://…`, `tag:…`, `urn:uuid:…`). Bare numbers and paths are not.
+pub fn is_absolute_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    let starts_alpha = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    starts_alpha
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !s.chars().any(char::is_whitespace)
+        && url::Url::parse(s).is_ok()
+}
+
+fn short_hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Query parameters that only track clicks and never select content.
+fn is_tracking_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_") || matches!(n.as_str(), "fbclid" | "gclid" | "dclid" | "msclkid")
 }
 
 /// The canonical form of a link: absolute (against `base`), scheme and host lower-cased,
-/// `utm_*`/`fbclid`/`gclid` and the fragment dropped. `None` when it is not a usable URL.
-/// (Being written: resolves only, for now.)
+/// `utm_*`/`fbclid`/`gclid` and the fragment dropped, everything else kept as it was.
+/// `None` when it is not a usable http(s) URL.
 pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
-    let parsed = match base {
-        Some(b) => b.join(link.trim()).ok()?,
-        None => url::Url::parse(link.trim()).ok()?,
+    let trimmed = link.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let mut parsed = match url::Url::parse(trimmed) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
+        Err(_) => return None,
     };
-    Some(parsed.to_string())
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    parsed.set_fragment(None);
+    if parsed.query().is_some() {
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .filter(|(k, _)| !is_tracking_param(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let original_len = parsed.query_pairs().count();
+        if kept.is_empty() {
+            parsed.set_query(None);
+        } else if kept.len() != original_len {
+            parsed.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    Some(xml_safe(parsed.as_str()).into_owned())
 }
 
-/// Plain text from a title-like field: tags stripped, entities decoded once, whitespace
-/// collapsed. (Being written: whitespace only, for now.)
+/// Any URL made absolute (http, https, mailto …); used for enclosures, images and comments.
+fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
+    let trimmed = link.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let parsed = match url::Url::parse(trimmed) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
+        Err(_) => return None,
+    };
+    if matches!(parsed.scheme(), "javascript" | "data" | "vbscript" | "file") {
+        return None;
+    }
+    Some(xml_safe(parsed.as_str()).into_owned())
+}
+
+/// Plain text from a title-like field: tags stripped, entities decoded once, XML-forbidden
+/// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let plain = if looks_like_markup(text) {
+        html_to_text(text)
+    } else {
+        html_escape::decode_html_entities(text).into_owned()
+    };
+    let safe = xml_safe(&plain);
+    safe.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a string holds an HTML tag (as opposed to a lone `<` in prose like "a < b").
+fn looks_like_markup(text: &str) -> bool {
+    static TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<(/?[a-z][a-z0-9]*(\s[^<>]*)?/?|!--)>?")
+            .unwrap_or_else(|_| unreachable!("static regex"))
+    });
+    text.contains('<') && TAG.is_match(text)
+}
+
+/// The text of an HTML fragment: tags dropped (script/style with their content), entities
+/// decoded, whitespace collapsed.
+pub fn html_to_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::with_capacity(html.len());
+    for node in fragment.tree.nodes() {
+        if let scraper::Node::Text(t) = node.value() {
+            let inside_hidden = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+            });
+            if !inside_hidden {
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Sanitise HTML with an allow-list (no script/style/iframe, no event handlers, no
+/// `javascript:` URLs) and make every URL in it absolute against `base`.
+pub fn sanitise_html(html: &str, base: Option<&url::Url>) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder.link_rel(Some("noopener noreferrer"));
+    builder.add_tag_attributes("img", ["srcset", "loading"]);
+    builder.add_tags(["figure", "figcaption", "picture", "source", "time"]);
+    builder.add_tag_attributes("source", ["src", "srcset", "type", "media"]);
+    builder.add_tag_attributes("time", ["datetime"]);
+    match base {
+        Some(b) => {
+            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(b.clone()));
+        }
+        None => {
+            builder.url_relative(ammonia::UrlRelative::PassThrough);
+        }
+    }
+    let cleaned = builder.clean(html).to_string();
+    xml_safe(cleaned.trim()).into_owned()
+}
+
+/// Remove every character the XML 1.0 `Char` production forbids (C0 controls but tab, LF, CR;
+/// U+FFFE, U+FFFF). Borrowed when nothing had to go.
+pub fn xml_safe(s: &str) -> Cow<'_, str> {
+    fn allowed(c: char) -> bool {
+        matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    }
+    if s.chars().all(allowed) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+fn clean_people(people: Vec<Person>, base: Option<&url::Url>) -> Vec<Person> {
+    let mut out: Vec<Person> = Vec::new();
+    for p in people {
+        let person = Person {
+            name: non_empty(p.name.as_deref().map(clean_text)),
+            email: non_empty(p.email.as_deref().map(clean_text)),
+            uri: p.uri.as_deref().and_then(|u| absolute_url(u, base)),
+        };
+        if (person.name.is_some() || person.email.is_some() || person.uri.is_some())
+            && !out.contains(&person)
+        {
+            out.push(person);
+        }
+    }
+    out
+}
+
+/// Fill the fields `base` lacks from `other` (the same item seen twice): the richer copy wins
+/// field by field, categories and enclosures are united.
+pub fn fill_missing(base: &mut Item, other: Item) {
+    fn take<T>(slot: &mut Option<T>, from: Option<T>) {
+        if slot.is_none() {
+            *slot = from;
+        }
+    }
+    take(&mut base.title, other.title);
+    take(&mut base.link, other.link);
+    match (base.published, other.published) {
+        (Some(a), Some(b)) if b.precision > a.precision => base.published = Some(b),
+        (None, b) => base.published = b,
+        _ => {}
+    }
+    take(&mut base.updated, other.updated);
+    if base.authors.is_empty() {
+        base.authors = other.authors;
+    }
+    let longer = |a: &Option<String>, b: &Option<String>| {
+        b.as_ref().map_or(0, String::len) > a.as_ref().map_or(0, String::len)
+    };
+    if longer(&base.content, &other.content) {
+        base.content = other.content;
+    }
+    take(&mut base.summary, other.summary);
+    for c in other.categories {
+        if !base.categories.contains(&c) {
+            base.categories.push(c);
+        }
+    }
+    for e in other.enclosures {
+        if !base.enclosures.iter().any(|x| x.url == e.url) {
+            base.enclosures.push(e);
+        }
+    }
+    take(&mut base.image, other.image);
+    take(&mut base.language, other.language);
+    take(&mut base.comments, other.comments);
+    for s in other.source_ids {
+        if !base.source_ids.contains(&s) {
+            base.source_ids.push(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DatePrecision;
+    use chrono::TimeZone;
+
+    fn ctx(now: DateTime<Utc>) -> NormaliseContext<'static> {
+        static BASE: LazyLock<url::Url> =
+            LazyLock::new(|| url::Url::parse("https://example.org/feed.xml").unwrap());
+        NormaliseContext {
+            source_id: "ex",
+            title_override: None,
+            feed_url: Some(&BASE),
+            now,
+        }
+    }
+
+    #[test]
+    fn canonical_links_drop_tracking_and_fragments_only() {
+        let base = url::Url::parse("https://Example.org/blog/").unwrap();
+        assert_eq!(
+            canonical_link("HTTPS://WWW.Example.ORG/Post?id=3&utm_source=x&fbclid=y#top", None)
+                .as_deref(),
+            Some("https://www.example.org/Post?id=3")
+        );
+        assert_eq!(
+            canonical_link("post-1?utm_medium=rss", Some(&base)).as_deref(),
+            Some("https://example.org/blog/post-1")
+        );
+        assert_eq!(
+            canonical_link("/a?b=1&c=2", Some(&base)).as_deref(),
+            Some("https://example.org/a?b=1&c=2")
+        );
+        assert_eq!(canonical_link("javascript:alert(1)", Some(&base)), None);
+        assert_eq!(canonical_link("  ", Some(&base)), None);
+        assert_eq!(canonical_link("relative", None), None);
+    }
+
+    #[test]
+    fn titles_lose_markup_and_decode_entities_once() {
+        assert_eq!(clean_text("AT&amp;amp;T"), "AT&amp;T");
+        assert_eq!(clean_text("Caf&eacute; &nbsp; news"), "Café news");
+        assert_eq!(clean_text("<b>Bold</b>   move\n"), "Bold move");
+        assert_eq!(clean_text("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
+        assert_eq!(clean_text("bell\u{7}char"), "bellchar");
+        assert_eq!(
+            clean_text("<p>x<script>evil()</script> y</p>"),
+            "x y",
+            "script text is not title text"
+        );
+    }
+
+    #[test]
+    fn sanitising_strips_active_content_and_absolutises() {
+        let base = url::Url::parse("https://example.org/posts/1").unwrap();
+        let out = sanitise_html(
+            r#"<p onclick="x()">Hi <a href="/about">me</a><script>bad()</script><img src="pic.png"><a href="javascript:alert(1)">j</a></p><style>p{}</style>"#,
+            Some(&base),
+        );
+        assert_eq!(
+            out,
+            r#"<p>Hi <a href="https://example.org/about" rel="noopener noreferrer">me</a><img src="https://example.org/posts/pic.png"><a rel="noopener noreferrer">j</a></p>"#
+        );
+    }
+
+    #[test]
+    fn ids_follow_the_contract_order() {
+        let mut item = Item {
+            guid: Some("https://example.org/?p=12".into()),
+            link: Some("https://example.org/hello".into()),
+            title: Some("Hello".into()),
+            ..Item::default()
+        };
+        assert_eq!(assign_id("ex", &item), "https://example.org/?p=12");
+        item.guid = Some("tag:example.org,2026:12".into());
+        assert_eq!(assign_id("ex", &item), "tag:example.org,2026:12");
+        item.guid = Some("12".into());
+        let hashed = assign_id("ex", &item);
+        assert!(hashed.starts_with("urn:feedwright:ex:"), "{hashed}");
+        assert_ne!(hashed, assign_id("other", &item), "guid 12 differs per source");
+        item.guid = None;
+        assert_eq!(assign_id("ex", &item), "https://example.org/hello");
+        item.link = None;
+        let by_title = assign_id("ex", &item);
+        item.published = Some(Stamp::first_seen(Utc::now()));
+        assert_eq!(
+            by_title,
+            assign_id("ex", &item),
+            "a first-seen date never enters the id"
+        );
+    }
+
+    #[test]
+    fn undated_items_are_first_seen_and_duplicates_fold() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let raw = SourceFeed {
+            title: Some("Ex &amp; Co".into()),
+            link: Some("https://example.org/".into()),
+            items: vec![
+                Item {
+                    guid: Some("a".into()),
+                    title: Some("First".into()),
+                    link: Some("/first?utm_source=rss".into()),
+                    ..Item::default()
+                },
+                Item {
+                    guid: Some("a".into()),
+                    title: Some("First again".into()),
+                    content: Some("<p>Body</p>".into()),
+                    ..Item::default()
+                },
+            ],
+            ..SourceFeed::default()
+        };
+        let feed = normalise_feed(raw, &ctx(now));
+        assert_eq!(feed.title.as_deref(), Some("Ex & Co"));
+        assert_eq!(feed.items.len(), 1);
+        let item = &feed.items[0];
+        assert_eq!(item.title.as_deref(), Some("First"));
+        assert_eq!(item.link.as_deref(), Some("https://example.org/first"));
+        assert_eq!(item.content.as_deref(), Some("<p>Body</p>"));
+        assert_eq!(
+            item.published,
+            Some(Stamp {
+                utc: now,
+                offset_secs: 0,
+                precision: DatePrecision::FirstSeen
+            })
+        );
+        assert_eq!(
+            item.origin.as_ref().map(|o| o.title.as_deref()),
+            Some(Some("Ex & Co"))
+        );
+    }
+
+    #[test]
+    fn xml_safe_removes_forbidden_characters_only() {
+        assert_eq!(xml_safe("a\u{0}b\u{b}c\u{fffe}d\te\u{1F600}"), "abcd\te\u{1F600}");
+        assert!(matches!(xml_safe("plain"), Cow::Borrowed(_)));
+    }
 }

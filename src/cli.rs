@@ -1,0 +1,57 @@
+//! The command line (clap derive): global flags that work before or after the command, and the
+//! commands of the contract that exist so far.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "feedwright",
+    version,
+    about = "Turn feeds and feedless news/blog pages into merged RSS 2.0, Atom 1.0 and JSON Feed files",
+    after_help = "Exit status: 0 all good; 1 some source failed; 2 config, usage or fatal error."
+)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(
+        short = 'c',
+        long = "config",
+        global = true,
+        env = "FEEDWRIGHT_CONFIG",
+        default_value = "feeds.toml"
+    )]
+    pub config: PathBuf,
+
+    /// Less output: only errors (repeat to silence those too).
+    #[arg(short = 'q', long = "quiet", global = true, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+
+    /// More output: -v a summary line and per-source results, -vv debugging detail.
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Log line format on stderr.
+    #[arg(long = "log-format", global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Pin the clock (RFC 3339) for every time computation; for reproducible runs and tests.
+    #[arg(long = "now", global = true, env = "FEEDWRIGHT_NOW", hide = true)]
+    pub now: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read every enabled source and write the configured feeds to out/.
+    Run,
+    /// Validate feeds.toml without touching the network.
+    Check,
+}
