@@ -46,10 +46,7 @@ pub enum SourceError {
 pub async fn run(config: &Config, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
     let settings = &config.settings;
     std::fs::create_dir_all(&settings.out_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create out_dir {}: {e}",
-            settings.out_dir.display()
-        )
+        anyhow::anyhow!("cannot create out_dir {}: {e}", settings.out_dir.display())
     })?;
     let swept = publish::write::sweep_temp_files(&settings.out_dir)?;
     if swept > 0 {
@@ -61,7 +58,12 @@ pub async fn run(config: &Config, now: DateTime<Utc>) -> anyhow::Result<RunRepor
         .sources
         .iter()
         .filter(|s| s.enabled)
-        .filter(|s| config.feeds.iter().any(|f| config.sources_of(f).iter().any(|x| x.id == s.id)))
+        .filter(|s| {
+            config
+                .feeds
+                .iter()
+                .any(|f| config.sources_of(f).iter().any(|x| x.id == s.id))
+        })
         .collect();
 
     let results: Vec<(String, Result<SourceFeed, SourceError>)> =

@@ -63,12 +63,10 @@ pub async fn fetch_source(
     let limit = source.max_body_size.unwrap_or(settings.max_body_size);
     match &source.location {
         Location::Path(path) => {
-            let bytes = tokio::fs::read(path)
-                .await
-                .map_err(|e| FetchError::File {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
+            let bytes = tokio::fs::read(path).await.map_err(|e| FetchError::File {
+                path: path.display().to_string(),
+                source: e,
+            })?;
             if bytes.len() as u64 > limit {
                 return Err(FetchError::TooLarge {
                     url: path.display().to_string(),

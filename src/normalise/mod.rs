@@ -187,7 +187,12 @@ fn normalise_item(
 /// it is an absolute URI; else `urn:feedwright:<source>:<hash of guid>`; with no guid, the
 /// canonical link; with neither, `urn:feedwright:<source>:<hash of title + date or summary>`.
 pub fn assign_id(source_id: &str, item: &Item) -> String {
-    if let Some(guid) = item.guid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+    if let Some(guid) = item
+        .guid
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
         if is_absolute_uri(guid) {
             return guid.to_string();
         }
@@ -213,7 +218,10 @@ pub fn assign_id(source_id: &str, item: &Item) -> String {
     } else {
         date
     };
-    format!("urn:feedwright:{source_id}:{}", short_hash(&[title, &second]))
+    format!(
+        "urn:feedwright:{source_id}:{}",
+        short_hash(&[title, &second])
+    )
 }
 
 /// True for an absolute URI in the RFC 3986 sense: a scheme, a colon, and something after it
@@ -461,8 +469,11 @@ mod tests {
     fn canonical_links_drop_tracking_and_fragments_only() {
         let base = url::Url::parse("https://Example.org/blog/").unwrap();
         assert_eq!(
-            canonical_link("HTTPS://WWW.Example.ORG/Post?id=3&utm_source=x&fbclid=y#top", None)
-                .as_deref(),
+            canonical_link(
+                "HTTPS://WWW.Example.ORG/Post?id=3&utm_source=x&fbclid=y#top",
+                None
+            )
+            .as_deref(),
             Some("https://www.example.org/Post?id=3")
         );
         assert_eq!(
@@ -519,7 +530,11 @@ mod tests {
         item.guid = Some("12".into());
         let hashed = assign_id("ex", &item);
         assert!(hashed.starts_with("urn:feedwright:ex:"), "{hashed}");
-        assert_ne!(hashed, assign_id("other", &item), "guid 12 differs per source");
+        assert_ne!(
+            hashed,
+            assign_id("other", &item),
+            "guid 12 differs per source"
+        );
         item.guid = None;
         assert_eq!(assign_id("ex", &item), "https://example.org/hello");
         item.link = None;
@@ -577,7 +592,10 @@ mod tests {
 
     #[test]
     fn xml_safe_removes_forbidden_characters_only() {
-        assert_eq!(xml_safe("a\u{0}b\u{b}c\u{fffe}d\te\u{1F600}"), "abcd\te\u{1F600}");
+        assert_eq!(
+            xml_safe("a\u{0}b\u{b}c\u{fffe}d\te\u{1F600}"),
+            "abcd\te\u{1F600}"
+        );
         assert!(matches!(xml_safe("plain"), Cow::Borrowed(_)));
     }
 }
