@@ -122,20 +122,18 @@ pub async fn run(config: &Config, now: DateTime<Utc>) -> anyhow::Result<RunRepor
             .filter_map(|s| feeds_by_source.get(&s.id))
             .map(|f| f.items.clone())
             .collect();
-        let items = merge_items(groups, feed_cfg.max_items);
-        report.items += items.len();
-        let out = OutFeed {
-            id: feed_cfg.id.clone(),
-            title: feed_cfg.title.clone(),
-            description: feed_cfg.description.clone(),
-            link: feed_cfg.link.to_string(),
-            base_url: settings.base_url.as_ref().map(|u| u.to_string()),
-            language: common_language(&items),
-            authors: Vec::new(),
-            updated: newest_date(&items),
-            merged: sources.len() > 1,
-            items,
-        };
+        let out = assemble_feed(
+            FeedMeta {
+                id: &feed_cfg.id,
+                title: &feed_cfg.title,
+                description: feed_cfg.description.as_deref(),
+                link: feed_cfg.link.as_str(),
+                base_url: settings.base_url.as_ref().map(|u| u.as_str()),
+                max_items: feed_cfg.max_items,
+            },
+            groups,
+        );
+        report.items += out.items.len();
         for format in &feed_cfg.formats {
             let body = match format {
                 Format::Rss => publish::rss::render(&out),
@@ -175,10 +173,25 @@ async fn read_source(
         ));
     }
     let fetched: Fetched = fetch::fetch_source(client, &config.settings, source).await?;
+    Ok(read_document(
+        &source.id,
+        source.title.as_deref(),
+        &fetched,
+        now,
+    )?)
+}
+
+/// Read a fetched feed document and normalise its items (no IO).
+pub fn read_document(
+    source_id: &str,
+    title_override: Option<&str>,
+    fetched: &Fetched,
+    now: DateTime<Utc>,
+) -> Result<SourceFeed, crate::source::feed::FeedError> {
     let raw = read_feed(
         &fetched.bytes,
         &ReadContext {
-            source_id: &source.id,
+            source_id,
             feed_url: Some(&fetched.url),
             http_charset: fetched.charset.as_deref(),
         },
@@ -186,12 +199,41 @@ async fn read_source(
     Ok(normalise_feed(
         raw,
         &NormaliseContext {
-            source_id: &source.id,
-            title_override: source.title.as_deref(),
+            source_id,
+            title_override,
             feed_url: Some(&fetched.url),
             now,
         },
     ))
+}
+
+/// The feed-level facts of one output, as configured.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedMeta<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub link: &'a str,
+    pub base_url: Option<&'a str>,
+    pub max_items: usize,
+}
+
+/// Merge the items of several sources (one group per source) into a ready-to-render feed.
+pub fn assemble_feed(meta: FeedMeta<'_>, groups: Vec<Vec<Item>>) -> OutFeed {
+    let merged = groups.iter().filter(|g| !g.is_empty()).count() > 1;
+    let items = merge_items(groups, meta.max_items);
+    OutFeed {
+        id: meta.id.to_string(),
+        title: meta.title.to_string(),
+        description: meta.description.map(str::to_string),
+        link: meta.link.to_string(),
+        base_url: meta.base_url.map(str::to_string),
+        language: common_language(&items),
+        authors: Vec::new(),
+        updated: newest_date(&items),
+        merged,
+        items,
+    }
 }
 
 /// The newest date of any item (published or updated): the feed-level date, so that an
