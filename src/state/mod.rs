@@ -1,0 +1,666 @@
+//! Persistent state in one SQLite file (WAL, versioned migrations): every item ever published
+//! with its first- and last-seen times, tombstones of ids that aged out, HTTP validators per URL,
+//! and per-source health. The rest of the program sees only [`State`]'s methods, so another
+//! backend (PostgreSQL for several workers) can be put behind the same interface later.
+//!
+//! The item rules live here because they need history: an undated item keeps the time it was
+//! first seen; a stored date is replaced only by a strictly more precise one; an item whose
+//! content changes keeps its id and gets `updated`; an id that aged out never comes back as new.
+
+use crate::model::{DatePrecision, Item, Stamp};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE items (
+        source_id    TEXT NOT NULL,
+        id           TEXT NOT NULL,
+        link         TEXT,
+        data         TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen   INTEGER NOT NULL,
+        last_seen    INTEGER NOT NULL,
+        sort_date    INTEGER NOT NULL,
+        PRIMARY KEY (source_id, id)
+    );
+    CREATE INDEX items_by_date ON items (source_id, sort_date DESC);
+    CREATE TABLE tombstones (
+        source_id  TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        created    INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        PRIMARY KEY (source_id, id)
+    );
+    CREATE TABLE validators (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        stored        INTEGER NOT NULL
+    );
+    CREATE TABLE health (
+        source_id            TEXT PRIMARY KEY,
+        last_attempt         INTEGER,
+        last_success         INTEGER,
+        last_error_at        INTEGER,
+        last_error           TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_due             INTEGER,
+        last_reported        INTEGER,
+        items_last_run       INTEGER NOT NULL DEFAULT 0
+    );",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("state file {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "state file {path} was written by a newer feedwright (schema {found}, this one knows {known})"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
+}
+
+/// HTTP validators stored for one URL.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// One source's health record.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Health {
+    pub source_id: String,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub next_due: Option<DateTime<Utc>>,
+    /// When a failure was last reported on stderr (failures are reported at most once a day).
+    pub last_reported: Option<DateTime<Utc>>,
+    pub items_last_run: u32,
+}
+
+/// What storing one source's fresh items did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreReport {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Seen again after being pruned: not published again.
+    pub tombstoned: usize,
+}
+
+/// How many items to keep per source, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    pub max_items: usize,
+    pub max_age: Option<std::time::Duration>,
+}
+
+pub struct State {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(v: Option<i64>) -> Option<DateTime<Utc>> {
+    v.and_then(|s| Utc.timestamp_opt(s, 0).single())
+}
+
+/// What an item says, for telling a real upstream change from a re-fetch.
+fn content_hash(item: &Item) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        item.title.as_deref(),
+        item.link.as_deref(),
+        item.summary.as_deref(),
+        item.content.as_deref(),
+    ] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl State {
+    /// Open (creating if needed) the state file, migrate it, and switch on WAL.
+    pub fn open(path: &Path) -> Result<State, StateError> {
+        let err = |source| StateError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let mut conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StateError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        if version == 0 {
+            // Set before the first table exists, so freed pages can be given back later.
+            conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")
+                .map_err(err)?;
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            let tx = conn.transaction().map_err(err)?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        Ok(State {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StateError {
+        StateError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    pub fn validators(&self, url: &str) -> Result<Validators, StateError> {
+        self.conn
+            .query_row(
+                "SELECT etag, last_modified FROM validators WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_validators(
+        &self,
+        url: &str,
+        v: &Validators,
+        now: DateTime<Utc>,
+    ) -> Result<(), StateError> {
+        if v.etag.is_none() && v.last_modified.is_none() {
+            self.conn
+                .execute("DELETE FROM validators WHERE url = ?1", [url])
+                .map_err(|e| self.err(e))?;
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO validators (url, etag, last_modified, stored) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, stored = ?4",
+                params![url, v.etag, v.last_modified, ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Store the items a source yields now. New items get `first_seen = now` (and, when undated,
+    /// that as their date); known items keep their first-seen time and any stored date at least as
+    /// precise as the new one; a changed item keeps its id and gets `updated`; ids that aged out
+    /// (tombstones) are not stored again.
+    pub fn store_items(
+        &mut self,
+        source_id: &str,
+        fresh: &[Item],
+        now: DateTime<Utc>,
+    ) -> Result<StoreReport, StateError> {
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut report = StoreReport::default();
+        for item in fresh {
+            let tomb: Option<i64> = tx
+                .query_row(
+                    "SELECT created FROM tombstones WHERE source_id = ?1 AND id = ?2",
+                    params![source_id, item.id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            if tomb.is_some() {
+                tx.execute(
+                    "UPDATE tombstones SET last_seen = ?3 WHERE source_id = ?1 AND id = ?2",
+                    params![source_id, item.id, ts(now)],
+                )
+                .map_err(err)?;
+                report.tombstoned += 1;
+                continue;
+            }
+            let stored: Option<(String, String, i64)> = tx
+                .query_row(
+                    "SELECT data, content_hash, first_seen FROM items WHERE source_id = ?1 AND id = ?2",
+                    params![source_id, item.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(err)?;
+            let hash = content_hash(item);
+            let (merged, first_seen) = match stored {
+                None => {
+                    report.new += 1;
+                    let mut it = item.clone();
+                    date_undated(&mut it, now);
+                    (it, ts(now))
+                }
+                Some((data, old_hash, first_seen)) => {
+                    let old: Option<Item> = serde_json::from_str(&data).ok();
+                    let first = from_ts(Some(first_seen)).unwrap_or(now);
+                    let mut it = item.clone();
+                    match old {
+                        Some(old) => {
+                            it.published = keep_more_precise(old.published, it.published, first);
+                            if old_hash == hash {
+                                report.unchanged += 1;
+                                it.updated = it.updated.or(old.updated);
+                            } else {
+                                report.changed += 1;
+                                if it.updated.is_none() || it.updated == old.updated {
+                                    it.updated = Some(Stamp {
+                                        utc: now,
+                                        offset_secs: 0,
+                                        precision: DatePrecision::FirstSeen,
+                                    });
+                                }
+                            }
+                        }
+                        None => {
+                            report.changed += 1;
+                            date_undated(&mut it, first);
+                        }
+                    }
+                    (it, first_seen)
+                }
+            };
+            let data = serde_json::to_string(&merged).unwrap_or_default();
+            let sort = merged.sort_date().map(ts).unwrap_or(first_seen);
+            tx.execute(
+                "INSERT INTO items (source_id, id, link, data, content_hash, first_seen, last_seen, sort_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(source_id, id) DO UPDATE SET link = ?3, data = ?4, content_hash = ?5,
+                    last_seen = ?7, sort_date = ?8",
+                params![source_id, merged.id, merged.link, data, hash, first_seen, ts(now), sort],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(report)
+    }
+
+    /// A source's stored items, newest first, within `retention` (items beyond it are not
+    /// returned; [`State::prune`] turns them into tombstones).
+    pub fn items_of(
+        &self,
+        source_id: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Item>, StateError> {
+        let min_date = retention
+            .max_age
+            .and_then(|a| chrono::Duration::from_std(a).ok())
+            .map(|a| ts(now - a))
+            .unwrap_or(i64::MIN);
+        let limit = i64::try_from(retention.max_items).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT data FROM items WHERE source_id = ?1 AND sort_date >= ?2
+                 ORDER BY sort_date DESC, id ASC LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source_id, min_date, limit], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let data = row.map_err(|e| self.err(e))?;
+            if let Ok(item) = serde_json::from_str::<Item>(&data) {
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether anything is stored for this source.
+    pub fn has_items(&self, source_id: &str) -> Result<bool, StateError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM items WHERE source_id = ?1)",
+                [source_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Move items beyond `retention` into tombstones, drop tombstones not seen for a year, and
+    /// give freed pages back to the file system. Returns how many items were retired.
+    pub fn prune(
+        &mut self,
+        source_id: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StateError> {
+        let kept: Vec<String> = self
+            .items_of(source_id, retention, now)?
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let all: Vec<String> = {
+            let mut stmt = tx
+                .prepare("SELECT id FROM items WHERE source_id = ?1")
+                .map_err(err)?;
+            let rows = stmt
+                .query_map([source_id], |r| r.get::<_, String>(0))
+                .map_err(err)?;
+            rows.collect::<Result<_, _>>().map_err(err)?
+        };
+        let keep: std::collections::HashSet<&String> = kept.iter().collect();
+        let mut retired = 0;
+        for id in all.iter().filter(|id| !keep.contains(id)) {
+            tx.execute(
+                "INSERT OR IGNORE INTO tombstones (source_id, id, created, last_seen) VALUES (?1, ?2, ?3, ?3)",
+                params![source_id, id, ts(now)],
+            )
+            .map_err(err)?;
+            tx.execute(
+                "DELETE FROM items WHERE source_id = ?1 AND id = ?2",
+                params![source_id, id],
+            )
+            .map_err(err)?;
+            retired += 1;
+        }
+        tx.execute(
+            "DELETE FROM tombstones WHERE last_seen < ?1",
+            [ts(now) - 366 * 86_400],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        if retired > 0 {
+            let _ = self.conn.execute_batch("PRAGMA incremental_vacuum;");
+        }
+        Ok(retired)
+    }
+
+    /// Drop a source's items, tombstones and health, and the validators of `urls`, so the
+    /// next run reads it afresh.
+    pub fn forget(&mut self, source_id: &str, urls: &[String]) -> Result<usize, StateError> {
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let n = tx
+            .execute("DELETE FROM items WHERE source_id = ?1", [source_id])
+            .map_err(err)?;
+        tx.execute("DELETE FROM tombstones WHERE source_id = ?1", [source_id])
+            .map_err(err)?;
+        tx.execute("DELETE FROM health WHERE source_id = ?1", [source_id])
+            .map_err(err)?;
+        for u in urls {
+            tx.execute("DELETE FROM validators WHERE url = ?1", [u])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        let _ = self.conn.execute_batch("PRAGMA incremental_vacuum;");
+        Ok(n)
+    }
+
+    pub fn health(&self, source_id: &str) -> Result<Health, StateError> {
+        self.conn
+            .query_row(
+                "SELECT last_attempt, last_success, last_error_at, last_error, consecutive_failures,
+                        next_due, last_reported, items_last_run
+                 FROM health WHERE source_id = ?1",
+                [source_id],
+                |r| {
+                    Ok(Health {
+                        source_id: source_id.to_string(),
+                        last_attempt: from_ts(r.get(0)?),
+                        last_success: from_ts(r.get(1)?),
+                        last_error_at: from_ts(r.get(2)?),
+                        last_error: r.get(3)?,
+                        consecutive_failures: r.get(4)?,
+                        next_due: from_ts(r.get(5)?),
+                        last_reported: from_ts(r.get(6)?),
+                        items_last_run: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map(|h| {
+                h.unwrap_or_else(|| Health {
+                    source_id: source_id.to_string(),
+                    ..Health::default()
+                })
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_health(&self, h: &Health) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO health (source_id, last_attempt, last_success, last_error_at, last_error,
+                    consecutive_failures, next_due, last_reported, items_last_run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(source_id) DO UPDATE SET last_attempt = ?2, last_success = ?3,
+                    last_error_at = ?4, last_error = ?5, consecutive_failures = ?6, next_due = ?7,
+                    last_reported = ?8, items_last_run = ?9",
+                params![
+                    h.source_id,
+                    h.last_attempt.map(ts),
+                    h.last_success.map(ts),
+                    h.last_error_at.map(ts),
+                    h.last_error,
+                    h.consecutive_failures,
+                    h.next_due.map(ts),
+                    h.last_reported.map(ts),
+                    h.items_last_run,
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Every source id with a health record (for `status`), sorted.
+    pub fn all_health(&self) -> Result<Vec<Health>, StateError> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT source_id FROM health ORDER BY source_id")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
+        };
+        ids.iter().map(|id| self.health(id)).collect()
+    }
+}
+
+/// An item with no date takes `at` (its first-seen time) with precision `first seen`.
+fn date_undated(item: &mut Item, at: DateTime<Utc>) {
+    match item.published {
+        Some(s) if s.precision == DatePrecision::FirstSeen => item.published = Some(Stamp::first_seen(at)),
+        None if item.updated.is_none() => item.published = Some(Stamp::first_seen(at)),
+        _ => {}
+    }
+}
+
+/// The contract's rule: a stored date is replaced only by a strictly more precise one. A fresh
+/// first-seen date becomes the stored first-seen time.
+fn keep_more_precise(
+    stored: Option<Stamp>,
+    fresh: Option<Stamp>,
+    first_seen: DateTime<Utc>,
+) -> Option<Stamp> {
+    match (stored, fresh) {
+        (Some(s), Some(f)) if f.precision > s.precision => Some(f),
+        (Some(s), _) => Some(s),
+        (None, Some(f)) if f.precision == DatePrecision::FirstSeen => {
+            Some(Stamp::first_seen(first_seen))
+        }
+        (None, f) => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 29, h, 0, 0).unwrap()
+    }
+
+    fn item(id: &str, title: &str, published: Option<Stamp>) -> Item {
+        Item {
+            id: id.into(),
+            source_ids: vec!["s".into()],
+            title: Some(title.into()),
+            published,
+            ..Item::default()
+        }
+    }
+
+    const KEEP: Retention = Retention {
+        max_items: 100,
+        max_age: None,
+    };
+
+    #[test]
+    fn undated_items_keep_their_first_seen_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let first = item("a", "A", Some(Stamp::first_seen(at(1))));
+        assert_eq!(st.store_items("s", &[first], at(1)).unwrap().new, 1);
+        let again = item("a", "A", Some(Stamp::first_seen(at(5))));
+        let r = st.store_items("s", &[again], at(5)).unwrap();
+        assert_eq!(r.unchanged, 1);
+        let items = st.items_of("s", KEEP, at(5)).unwrap();
+        assert_eq!(items[0].published, Some(Stamp::first_seen(at(1))));
+        assert_eq!(items[0].updated, None);
+    }
+
+    #[test]
+    fn dates_only_get_more_precise_and_changes_set_updated() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let day = Stamp {
+            utc: at(0),
+            offset_secs: 0,
+            precision: DatePrecision::DateOnly,
+        };
+        let relative = Stamp {
+            utc: at(3),
+            offset_secs: 0,
+            precision: DatePrecision::Relative,
+        };
+        st.store_items("s", &[item("a", "A", Some(day))], at(1))
+            .unwrap();
+        st.store_items("s", &[item("a", "A", Some(relative))], at(2))
+            .unwrap();
+        assert_eq!(st.items_of("s", KEEP, at(2)).unwrap()[0].published, Some(day));
+        let exact = Stamp::exact(at(7).fixed_offset());
+        let r = st
+            .store_items("s", &[item("a", "A edited", Some(exact))], at(8))
+            .unwrap();
+        assert_eq!(r.changed, 1);
+        let stored = &st.items_of("s", KEEP, at(8)).unwrap()[0];
+        assert_eq!(stored.published, Some(exact));
+        assert_eq!(stored.updated.map(|u| u.utc), Some(at(8)));
+        assert_eq!(stored.title.as_deref(), Some("A edited"));
+    }
+
+    #[test]
+    fn pruned_ids_never_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let items: Vec<Item> = (0..5)
+            .map(|i| item(&format!("i{i}"), "t", Some(Stamp::exact(at(i).fixed_offset()))))
+            .collect();
+        st.store_items("s", &items, at(10)).unwrap();
+        let keep2 = Retention {
+            max_items: 2,
+            max_age: None,
+        };
+        assert_eq!(st.prune("s", keep2, at(10)).unwrap(), 3);
+        let r = st.store_items("s", &items, at(11)).unwrap();
+        assert_eq!((r.tombstoned, r.unchanged), (3, 2));
+        let ids: Vec<_> = st.items_of("s", KEEP, at(11)).unwrap().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, ["i4", "i3"]);
+    }
+
+    #[test]
+    fn validators_health_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let st = State::open(&path).unwrap();
+            let v = Validators {
+                etag: Some("\"x\"".into()),
+                last_modified: None,
+            };
+            st.set_validators("http://a/", &v, at(1)).unwrap();
+            let h = Health {
+                source_id: "s".into(),
+                consecutive_failures: 3,
+                last_error: Some("HTTP 500".into()),
+                next_due: Some(at(4)),
+                ..Health::default()
+            };
+            st.set_health(&h).unwrap();
+        }
+        let mut st = State::open(&path).unwrap();
+        assert_eq!(st.validators("http://a/").unwrap().etag.as_deref(), Some("\"x\""));
+        assert_eq!(st.health("s").unwrap().consecutive_failures, 3);
+        assert_eq!(st.health("nobody").unwrap().consecutive_failures, 0);
+        st.forget("s", &["http://a/".into()]).unwrap();
+        assert_eq!(st.validators("http://a/").unwrap(), Validators::default());
+    }
+}
