@@ -23,6 +23,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         let number: u64 = digits
             .parse()
             .map_err(|_| format!("`{text}` is too large for a duration"))?;
+        let after = after.trim_start();
         let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
         if unit_len == 0 {
             return Err(format!(
@@ -112,6 +113,7 @@ mod tests {
             ("1h 30m", 5_400_000),
             ("500ms", 500),
             ("2w", 1_209_600_000),
+            ("2 h", 7_200_000),
             (" 10s ", 10_000),
         ];
         for (text, millis) in cases {

@@ -65,6 +65,14 @@ fn find_in_value(value: &Spanned<DeValue<'_>>, offset: usize, path: &str) -> Opt
     inner.or_else(|| contains(&value.span(), offset).then(|| path.to_owned()))
 }
 
+/// Like [`key_path_at`], but when `offset` is outside every key and value, the path of the
+/// nearest one before it (looking back at most a few KiB); for errors in broken documents.
+pub fn key_path_near(root: &DeTable<'_>, offset: usize) -> Option<String> {
+    const LOOK_BACK: usize = 4096;
+    let lowest = offset.saturating_sub(LOOK_BACK);
+    (lowest..=offset).rev().find_map(|at| key_path_at(root, at))
+}
+
 /// Edit distance (Levenshtein, by characters) between `a` and `b`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -73,8 +81,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = Vec::with_capacity(b.len() + 1);
         current.push(i + 1);
         for (j, cb) in b.iter().enumerate() {
-            let substitute =
-                previous.get(j).copied().unwrap_or(usize::MAX) + usize::from(ca != *cb);
+            let substitute = previous
+                .get(j)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_add(usize::from(ca != *cb));
             let delete = previous
                 .get(j + 1)
                 .copied()
@@ -162,7 +173,9 @@ mod tests {
         assert_eq!(at("\"b\""), Some("source[2].id".into()));
         assert_eq!(at("\"y\""), Some("source[2].tags[2]".into()));
         assert_eq!(at("Accept"), Some("source[2].headers.Accept".into()));
-        assert_eq!(key_path_at(&root, 0), None);
+        assert_eq!(key_path_at(&root, 0), Some("settings".into()));
+        let blank = text.find("\n\n").unwrap_or(0) + 1;
+        assert_eq!(key_path_at(&root, blank), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::duration::{parse_duration, parse_size};
 use super::filter::{Filter, parse_filter};
-use super::locate::{did_you_mean, key_path_at, line_col};
+use super::locate::{did_you_mean, key_path_at, key_path_near, line_col};
 use super::raw::{RawConfig, RawFeed, RawSettings, RawSource};
 use super::{
     Config, ConfigError, FeedConfig, Format, Location, Settings, SourceConfig, SourceKind,
@@ -277,15 +277,24 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
 fn syntax_error(ctx: &Ctx<'_>, e: &toml::de::Error) -> ConfigError {
     let span = e.span().unwrap_or(0..0);
     let (partial, _) = DeTable::parse_recoverable(ctx.text);
-    let key = key_path_at(partial.get_ref(), span.start).unwrap_or_else(|| "(toml)".to_owned());
-    let message = match e.message() {
+    let near = key_path_near(partial.get_ref(), span.start);
+    match e.message() {
         "duplicate key" => {
-            let name = key.rsplit('.').next().unwrap_or(&key);
-            format!("duplicate key `{name}`: each key may appear once per table")
+            let name = ctx.text.get(span.clone()).unwrap_or_default().trim();
+            let name = name.trim_matches(['"', '\'']);
+            // The duplicate is not in the tree: name it beside its nearest neighbour.
+            let key = match near.as_deref().and_then(|p| p.rsplit_once('.')) {
+                Some((parent, _)) => format!("{parent}.{name}"),
+                None => name.to_owned(),
+            };
+            let message = format!("duplicate key `{name}`: each key may appear once per table");
+            ctx.err(span, key, message)
         }
-        m => format!("TOML syntax: {m}"),
-    };
-    ctx.err(span, key, message)
+        m => {
+            let key = near.unwrap_or_else(|| "(toml)".to_owned());
+            ctx.err(span, key, format!("TOML syntax: {m}"))
+        }
+    }
 }
 
 /// serde's errors: unknown keys and wrong types, rephrased.
@@ -448,7 +457,7 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         host_delay,
         max_body_size,
         retries: u32::try_from(retries).unwrap_or(2),
-        respect_robots: raw.respect_robots.map_or(true, Spanned::into_inner),
+        respect_robots: raw.respect_robots.is_none_or(Spanned::into_inner),
         per_source_feeds: raw.per_source_feeds.is_some_and(Spanned::into_inner),
         websub_hub,
         status_file,
@@ -588,7 +597,7 @@ fn build_source(
         kind,
         title: raw.title.map(Spanned::into_inner),
         tags,
-        enabled: raw.enabled.map_or(true, Spanned::into_inner),
+        enabled: raw.enabled.is_none_or(Spanned::into_inner),
         interval,
         schedule,
         user_agent: raw
