@@ -326,6 +326,13 @@ fn syntax_error_points_at_the_problem() {
         "source[1].id",
         "duplicate key `id`",
     );
+    assert_err(
+        "[settings]\nretries = 1\n[settings]\n",
+        3,
+        2,
+        "settings",
+        "table `[settings]` appears twice",
+    );
 }
 
 #[test]

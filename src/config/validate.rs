@@ -287,7 +287,20 @@ fn syntax_error(ctx: &Ctx<'_>, e: &toml::de::Error) -> ConfigError {
                 Some((parent, _)) => format!("{parent}.{name}"),
                 None => name.to_owned(),
             };
-            let message = format!("duplicate key `{name}`: each key may appear once per table");
+            let line_start = ctx
+                .text
+                .get(..span.start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let in_header = ctx
+                .text
+                .get(line_start..)
+                .is_some_and(|l| l.trim_start().starts_with('['));
+            let message = if in_header {
+                format!("table `[{name}]` appears twice: merge the two into one")
+            } else {
+                format!("duplicate key `{name}`: each key may appear once per table")
+            };
             ctx.err(span, key, message)
         }
         m => {
