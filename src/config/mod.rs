@@ -1,10 +1,28 @@
 //! feeds.toml → [`Config`]: a pure parse of the text, then validation that names the file,
 //! line:col and key of every problem. Paths are resolved against the config file's folder.
 //! Nothing here touches the network.
+//!
+//! Errors are [`ConfigError::Invalid`] with a 1-based line:col at the offending value (or at
+//! the `[[source]]`/`[[feed]]` header when a key is missing) and a dotted key whose array
+//! indices are 1-based everywhere, as users count: `source[2].url` is the `url` of the second
+//! `[[source]]`, `feed[1].sources[1]` the first name in the first feed's `sources`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+mod duration;
+mod filter;
+mod locate;
+mod raw;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use duration::{parse_duration, parse_size};
+pub use filter::{Filter, FilterField, parse_filter};
+pub use validate::{RESERVED_FEED_IDS, default_user_agent};
 
 /// The validated configuration.
 #[derive(Debug, Clone)]
@@ -94,6 +112,10 @@ pub struct SourceConfig {
     pub max_pages: Option<u32>,
     /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
     pub selectors: Option<toml::Table>,
+    /// 1-based (line, col) of every value under `[source.selectors]`, keyed by its dotted path
+    /// relative to that table (`item`, `fields.title`, `exclude[2]`), so selector errors can
+    /// point at the value.
+    pub selector_positions: BTreeMap<String, (usize, usize)>,
     /// 1-based line of the `[[source]]` entry's `id`, for messages.
     pub line: usize,
 }
@@ -132,6 +154,10 @@ pub struct FeedConfig {
     /// Filter patterns (`[field:][regex:]text`), kept raw for the filter issue.
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// `include`, compiled (same order).
+    pub include_filters: Vec<Filter>,
+    /// `exclude`, compiled (same order).
+    pub exclude_filters: Vec<Filter>,
     pub max_age: Option<Duration>,
     pub min_date: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -182,8 +208,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 
 /// Parse and validate config text; `path` is used for messages and to resolve relative paths.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let _ = (text, path);
-    unimplemented!("config::parse is being written")
+    validate::build(text, path)
 }
 
 impl SourceConfig {
