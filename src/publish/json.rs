@@ -131,10 +131,11 @@ fn item(item: &model::Item) -> JsonItem {
     }
 }
 
-/// A JSON Feed author: name and a URL (the person's URI, else `mailto:` their e-mail). A
-/// person with neither is dropped (the spec wants at least one field).
+/// A JSON Feed author: a name (else the e-mail, as in Atom, so readers show someone) and a
+/// URL (the person's URI, else `mailto:` their e-mail). A person with neither is dropped (the
+/// spec wants at least one field).
 fn author(p: &model::Person) -> Option<Author> {
-    let name = safe_opt(p.name.as_deref());
+    let name = safe_opt(p.name.as_deref()).or_else(|| safe_opt(p.email.as_deref()));
     let url = safe_opt(p.uri.as_deref())
         .or_else(|| safe_opt(p.email.as_deref()).map(|e| format!("mailto:{e}")));
     (name.is_some() || url.is_some()).then_some(Author { name, url })
