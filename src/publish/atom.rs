@@ -175,3 +175,99 @@ fn person(p: &model::Person) -> Option<Person> {
         ..Person::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::fixture;
+
+    /// The whole document for the two-item fixture (offsets kept, control characters gone,
+    /// `]]>` split, duplicate category dropped, author fallback from the feed title).
+    #[test]
+    fn renders_the_fixture_document() {
+        let doc = render(&fixture::two_items());
+        assert_eq!(doc, EXPECTED, "\n{doc}");
+    }
+
+    const EXPECTED: &str = r##"<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>All &lt;news&gt;</title>
+  <id>urn:feedwright:feed:all</id>
+  <updated>2024-03-02T06:00:00+00:00</updated>
+  <generator>feedwright</generator>
+  <link href="https://example.org/" rel="alternate" type="text/html"/>
+  <link href="https://feeds.example.org/all.atom" rel="self" type="application/atom+xml"/>
+  <entry>
+    <title>Café &lt;b&gt;&amp;amp;&lt;/b&gt; news</title>
+    <id>https://example.org/posts/1</id>
+    <updated>2024-03-02T08:00:00+02:00</updated>
+    <author>
+      <name>Ann Author</name>
+      <email>ann@example.org</email>
+      <uri>https://example.org/ann</uri>
+    </author>
+    <category term="rust"/>
+    <category term="feeds"/>
+    <link href="https://example.org/posts/1" rel="alternate" type="text/html"/>
+    <link href="https://example.org/a.mp3" rel="enclosure" type="audio/mpeg" length="1234"/>
+    <link href="https://example.org/posts/1#comments" rel="replies" type="text/html"/>
+    <published>2024-03-01T10:30:00+02:00</published>
+    <source>
+      <title>The Blog</title>
+      <id>urn:feedwright:source:blog</id>
+      <updated>2024-03-02T08:00:00+02:00</updated>
+      <link href="https://example.org/" rel="alternate" type="text/html"/>
+      <link href="https://example.org/feed.xml" rel="self"/>
+    </source>
+    <summary type="html">&lt;p&gt;Short &amp;amp; sweet&lt;/p&gt;</summary>
+    <content type="html">&lt;p&gt;Long &lt;em&gt;body&lt;/em&gt; ]]&gt; end&lt;/p&gt;</content>
+  </entry>
+  <entry>
+    <title>Bare item</title>
+    <id>urn:feedwright:news:abc123</id>
+    <updated>2024-02-29T23:00:00+00:00</updated>
+    <author>
+      <name>All &lt;news&gt;</name>
+    </author>
+    <link href="https://news.example.com/b" rel="alternate" type="text/html"/>
+    <source>
+      <title>news</title>
+      <id>urn:feedwright:source:news</id>
+      <updated>2024-02-29T23:00:00+00:00</updated>
+      <link href="https://news.example.com/" rel="alternate" type="text/html"/>
+    </source>
+  </entry>
+</feed>
+"##;
+
+    #[test]
+    fn feed_author_covers_entries_and_unmerged_feeds_have_no_source() {
+        let mut feed = fixture::two_items();
+        feed.merged = false;
+        feed.base_url = None;
+        feed.authors = vec![model::Person {
+            name: Some("Desk".into()),
+            ..model::Person::default()
+        }];
+        let doc = render(&feed);
+        assert_eq!(doc.matches("<author>").count(), 2, "{doc}"); // feed + Ann
+        assert!(!doc.contains("<source>"), "{doc}");
+        assert!(!doc.contains(r#"rel="self""#), "{doc}");
+    }
+
+    #[test]
+    fn entry_without_link_or_content_gets_empty_content_and_feed_date_fallback() {
+        let mut feed = fixture::two_items();
+        let bare = &mut feed.items[1];
+        bare.link = None;
+        bare.updated = None;
+        let doc = render(&feed);
+        assert!(doc.contains(r#"<content type="html"></content>"#), "{doc}");
+        assert_eq!(
+            doc.matches("<updated>2024-03-02T06:00:00+00:00</updated>")
+                .count(),
+            3,
+            "feed, bare entry and its source: {doc}"
+        );
+    }
+}

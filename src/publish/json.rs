@@ -140,3 +140,89 @@ fn author(p: &model::Person) -> Option<Author> {
         .or_else(|| safe_opt(p.email.as_deref()).map(|e| format!("mailto:{e}")));
     (name.is_some() || url.is_some()).then_some(Author { name, url })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::fixture;
+
+    /// The whole document for the two-item fixture (offsets kept, control characters gone,
+    /// `]]>` split, duplicate category dropped, author fallback from the feed title).
+    #[test]
+    fn renders_the_fixture_document() {
+        let doc = render(&fixture::two_items());
+        assert_eq!(doc, EXPECTED, "\n{doc}");
+    }
+
+    const EXPECTED: &str = r##"{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "All <news>",
+  "home_page_url": "https://example.org/",
+  "feed_url": "https://feeds.example.org/all.json",
+  "language": "en",
+  "items": [
+    {
+      "id": "https://example.org/posts/1",
+      "url": "https://example.org/posts/1",
+      "title": "Café <b>&amp;</b> news",
+      "content_html": "<p>Long <em>body</em> ]]> end</p>",
+      "summary": "Short & sweet",
+      "image": "https://example.org/a.png",
+      "date_published": "2024-03-01T10:30:00+02:00",
+      "date_modified": "2024-03-02T08:00:00+02:00",
+      "authors": [
+        {
+          "name": "Ann Author",
+          "url": "https://example.org/ann"
+        }
+      ],
+      "tags": [
+        "rust",
+        "feeds"
+      ],
+      "attachments": [
+        {
+          "url": "https://example.org/a.mp3",
+          "mime_type": "audio/mpeg",
+          "size_in_bytes": 1234
+        }
+      ],
+      "language": "fr"
+    },
+    {
+      "id": "urn:feedwright:news:abc123",
+      "url": "https://news.example.com/b",
+      "title": "Bare item",
+      "content_text": "",
+      "date_modified": "2024-02-29T23:00:00+00:00"
+    }
+  ]
+}
+"##;
+
+    #[test]
+    fn summary_only_items_and_email_only_authors() {
+        let mut feed = fixture::two_items();
+        feed.base_url = None;
+        let item = &mut feed.items[0];
+        item.content = None;
+        item.authors = vec![model::Person {
+            email: Some("ann@example.org".into()),
+            ..model::Person::default()
+        }];
+        item.enclosures[0].mime_type = None;
+        let doc: serde_json::Value = serde_json::from_str(&render(&feed)).unwrap();
+        assert!(doc.get("feed_url").is_none());
+        let item = &doc["items"][0];
+        assert_eq!(item["content_html"], "<p>Short &amp; sweet</p>");
+        assert_eq!(item["summary"], "Short & sweet");
+        assert_eq!(
+            item["authors"],
+            serde_json::json!([{"name": "ann@example.org", "url": "mailto:ann@example.org"}])
+        );
+        assert_eq!(
+            item["attachments"][0]["mime_type"],
+            "application/octet-stream"
+        );
+    }
+}

@@ -141,3 +141,86 @@ fn build_item(feed: &OutFeed, item: &model::Item) -> Item {
         ..Item::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::fixture;
+
+    /// The whole document for the two-item fixture (offsets kept, control characters gone,
+    /// `]]>` split, duplicate category dropped, author fallback from the feed title).
+    #[test]
+    fn renders_the_fixture_document() {
+        let doc = render(&fixture::two_items());
+        assert_eq!(doc, EXPECTED, "\n{doc}");
+    }
+
+    const EXPECTED: &str = r##"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>All &lt;news&gt;</title>
+    <link>https://example.org/</link>
+    <description>All &lt;news&gt;</description>
+    <language>en</language>
+    <lastBuildDate>Sat, 2 Mar 2024 06:00:00 +0000</lastBuildDate>
+    <generator>feedwright</generator>
+    <atom:link href="https://feeds.example.org/all.xml" rel="self" type="application/rss+xml">
+    </atom:link>
+    <item>
+      <title>Café &lt;b&gt;&amp;amp;&lt;/b&gt; news</title>
+      <link>https://example.org/posts/1</link>
+      <description><![CDATA[<p>Short &amp; sweet</p>]]></description>
+      <author>ann@example.org (Ann Author)</author>
+      <category>rust</category>
+      <category>feeds</category>
+      <comments>https://example.org/posts/1#comments</comments>
+      <enclosure url="https://example.org/a.mp3" length="1234" type="audio/mpeg"/>
+      <guid>https://example.org/posts/1</guid>
+      <pubDate>Fri, 1 Mar 2024 10:30:00 +0200</pubDate>
+      <source url="https://example.org/feed.xml">The Blog</source>
+      <content:encoded><![CDATA[<p>Long <em>body</em> ]]]]><![CDATA[> end</p>]]></content:encoded>
+      <dc:creator>Ann Author</dc:creator>
+    </item>
+    <item>
+      <title>Bare item</title>
+      <link>https://news.example.com/b</link>
+      <guid isPermaLink="false">urn:feedwright:news:abc123</guid>
+      <pubDate>Thu, 29 Feb 2024 23:00:00 +0000</pubDate>
+    </item>
+  </channel>
+</rss>
+"##;
+
+    #[test]
+    fn without_base_url_or_dates_there_is_no_self_link_or_build_date() {
+        let mut feed = fixture::two_items();
+        feed.base_url = None;
+        feed.updated = None;
+        for item in &mut feed.items {
+            item.published = None;
+            item.updated = None;
+        }
+        let doc = render(&feed);
+        assert!(!doc.contains("<atom:link"), "{doc}");
+        assert!(!doc.contains("lastBuildDate"), "{doc}");
+        assert!(!doc.contains("pubDate"), "{doc}");
+    }
+
+    #[test]
+    fn unknown_enclosure_length_and_type_get_rss_defaults() {
+        let mut feed = fixture::two_items();
+        feed.items[0].enclosures[0].length = None;
+        feed.items[0].enclosures[0].mime_type = None;
+        feed.items[0].title = None;
+        feed.items[0].summary = None;
+        let doc = render(&feed);
+        assert!(
+            doc.contains(
+                r#"<enclosure url="https://example.org/a.mp3" length="0" type="application/octet-stream"/>"#
+            ),
+            "{doc}"
+        );
+        // No summary: the description carries the content.
+        assert!(doc.contains("<description><![CDATA[<p>Long"), "{doc}");
+    }
+}
