@@ -11,3 +11,4 @@ pub mod model;
 pub mod normalise;
 pub mod publish;
 pub mod source;
+pub mod state;
