@@ -683,8 +683,8 @@ impl<'s> Parser<'_, 's> {
             }
         }
         let val = |s: &str| num(s);
-        match parts.get(..n)? {
-            &[Part::Num(a), Part::Num(b), Part::Num(c)] => {
+        match *parts.get(..n)? {
+            [Part::Num(a), Part::Num(b), Part::Num(c)] => {
                 let (y, m, d) = if a.len() == 4 && b.len() <= 3 && c.len() <= 2 {
                     (a, b, c)
                 } else if a.len() <= 2 && b.len() <= 2 && matches!(c.len(), 2 | 4) {
@@ -704,7 +704,7 @@ impl<'s> Parser<'_, 's> {
                 let d = NaiveDate::from_ymd_opt(expand_year(val(y)?, y.len()), val(m)?, val(d)?)?;
                 self.f.set_date(d)
             }
-            &[Part::Num(a), Part::Num(b)] => {
+            [Part::Num(a), Part::Num(b)] => {
                 if a.len() == 4 && b.len() == 3 {
                     self.f
                         .set_date(NaiveDate::from_yo_opt(val(a)? as i32, val(b)?)?)
@@ -716,22 +716,22 @@ impl<'s> Parser<'_, 's> {
                     None
                 }
             }
-            &[Part::Num(y), Part::Week(w)] if y.len() == 4 && w.len() == 2 => {
+            [Part::Num(y), Part::Week(w)] if y.len() == 4 && w.len() == 2 => {
                 self.f.set_date(week_date(val(y)? as i32, val(w)?, 1)?)
             }
-            &[Part::Num(y), Part::Week(w), Part::Num(d)]
+            [Part::Num(y), Part::Week(w), Part::Num(d)]
                 if y.len() == 4 && w.len() == 2 && d.len() == 1 =>
             {
                 self.f
                     .set_date(week_date(val(y)? as i32, val(w)?, val(d)?)?)
             }
-            &[Part::Num(d), Part::Month(m), Part::Num(y)]
+            [Part::Num(d), Part::Month(m), Part::Num(y)]
                 if d.len() <= 2 && matches!(y.len(), 2 | 4) =>
             {
                 let date = NaiveDate::from_ymd_opt(expand_year(val(y)?, y.len()), m, val(d)?)?;
                 self.f.set_date(date)
             }
-            &[Part::Num(y), Part::Month(m), Part::Num(d)] if y.len() == 4 && d.len() <= 2 => self
+            [Part::Num(y), Part::Month(m), Part::Num(d)] if y.len() == 4 && d.len() <= 2 => self
                 .f
                 .set_date(NaiveDate::from_ymd_opt(val(y)? as i32, m, val(d)?)?),
             _ => None,
@@ -806,11 +806,9 @@ impl<'s> Parser<'_, 's> {
 
         // "AT" (Atlantic Time) only as the last word after a time; elsewhere "at" is noise.
         let atlantic = w.eq_ignore_ascii_case("at") && self.peek(1).is_none();
-        if !atlantic || self.f.hour.is_none() {
-            if NOISE.iter().any(|n| n.eq_ignore_ascii_case(w)) {
-                self.i += 1;
-                return Some(());
-            }
+        if (!atlantic || self.f.hour.is_none()) && NOISE.iter().any(|n| n.eq_ignore_ascii_case(w)) {
+            self.i += 1;
+            return Some(());
         }
 
         if let Some(off) = zone_of(w) {
@@ -945,4 +943,591 @@ fn week_date(year: i32, week: u32, day: u32) -> Option<NaiveDate> {
         _ => return None,
     };
     NaiveDate::from_isoywd_opt(year, week, wd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DatePrecision::{DateOnly, Exact};
+
+    /// The expected parse: `at` in RFC 3339 with the offset the text should yield.
+    fn want(at: &str, precision: DatePrecision, offset_known: bool) -> Option<ParsedDate> {
+        Some(ParsedDate {
+            at: DateTime::parse_from_rfc3339(at).expect("test expectation is RFC 3339"),
+            precision,
+            offset_known,
+        })
+    }
+
+    fn check(cases: &[(&str, Option<ParsedDate>)]) {
+        let mut bad = Vec::new();
+        for (input, expected) in cases {
+            let got = parse_date(input);
+            if got != *expected {
+                bad.push(format!(
+                    "{input:?}\n    want {expected:?}\n    got  {got:?}"
+                ));
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} failures:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn rfc822_canonical() {
+        check(&[
+            (
+                "Thu, 01 Jan 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Wed, 31 Dec 2003 17:48:21 -0500",
+                want("2003-12-31T17:48:21-05:00", Exact, true),
+            ),
+            (
+                "Tue, 10 Jun 2003 04:00:00 EST",
+                want("2003-06-10T04:00:00-05:00", Exact, true),
+            ),
+            (
+                "Mon, 2 Jan 2006 15:04 CEST",
+                want("2006-01-02T15:04:00+02:00", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 +0100",
+                want("2006-01-02T15:04:05+01:00", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 +01:00",
+                want("2006-01-02T15:04:05+01:00", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 -05",
+                want("2006-01-02T15:04:05-05:00", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 GMT+2",
+                want("2006-01-02T15:04:05+02:00", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 UTC-05:30",
+                want("2006-01-02T15:04:05-05:30", Exact, true),
+            ),
+            (
+                "Mon, 02 Jan 2006 15:04:05 -0000",
+                want("2006-01-02T15:04:05+00:00", Exact, true),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn rfc822_corruptions() {
+        check(&[
+            // wrong weekday, missing weekday, weekday without comma, comma without space
+            (
+                "Fri, 01 Jan 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "01 Jan 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Thu 01 Jan 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Thu,01 Jan 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            // two-digit years
+            (
+                "Thu, 01 Jan 04 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Fri, 01 Jan 99 19:48:21 GMT",
+                want("1999-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Sat, 01 Jan 50 00:00:00 GMT",
+                want("1950-01-01T00:00:00+00:00", Exact, true),
+            ),
+            (
+                "Fri, 01 Jan 49 00:00:00 GMT",
+                want("2049-01-01T00:00:00+00:00", Exact, true),
+            ),
+            // missing seconds, single-digit day and hour
+            (
+                "Thu, 1 Jan 2004 9:48 GMT",
+                want("2004-01-01T09:48:00+00:00", Exact, true),
+            ),
+            // missing zone
+            (
+                "Thu, 01 Jan 2004 19:48:21",
+                want("2004-01-01T19:48:21+00:00", Exact, false),
+            ),
+            // case, full names, periods, whitespace, trailing comment
+            (
+                "THU, 01 JAN 2004 19:48:21 gmt",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "thursday, 01 january 2004 19:48:21 GMT",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Tue., 2 Sept. 2003 10:00:00 GMT",
+                want("2003-09-02T10:00:00+00:00", Exact, true),
+            ),
+            (
+                "  Thu,   01  Jan\t2004   19:48:21   GMT  ",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Thu, 01 Jan 2004 19:48:21 +0000 (Coordinated Universal Time)",
+                want("2004-01-01T19:48:21+00:00", Exact, true),
+            ),
+            (
+                "Thu Aug 30 2012 17:26:16 GMT+0200 (Central European Summer Time)",
+                want("2012-08-30T17:26:16+02:00", Exact, true),
+            ),
+            (
+                "Mon, 13 Feb, 2012 06:28:00 UTC",
+                want("2012-02-13T06:28:00+00:00", Exact, true),
+            ),
+            (
+                "Wed, 19 Aug 2009 18:28:00 Etc/GMT",
+                want("2009-08-19T18:28:00+00:00", Exact, true),
+            ),
+            // a named zone repeating the numeric offset
+            (
+                "Tue, 10 Jun 2003 04:00:00 -0500 EST",
+                want("2003-06-10T04:00:00-05:00", Exact, true),
+            ),
+            // date only
+            (
+                "Thu, 01 Jan 2004",
+                want("2004-01-01T00:00:00+00:00", DateOnly, false),
+            ),
+            // dates far back are fine when the text says so
+            (
+                "Thu, 01 Jan 0100 00:00:01 +0100",
+                want("0100-01-01T00:00:01+01:00", Exact, true),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn named_zones() {
+        let zones = [
+            ("UT", "+00:00"),
+            ("UTC", "+00:00"),
+            ("GMT", "+00:00"),
+            ("Z", "+00:00"),
+            ("EST", "-05:00"),
+            ("EDT", "-04:00"),
+            ("CST", "-06:00"),
+            ("CDT", "-05:00"),
+            ("MST", "-07:00"),
+            ("MDT", "-06:00"),
+            ("PST", "-08:00"),
+            ("PDT", "-07:00"),
+            ("CET", "+01:00"),
+            ("CEST", "+02:00"),
+            ("BST", "+01:00"),
+            ("IST", "+05:30"),
+            ("JST", "+09:00"),
+            ("AEST", "+10:00"),
+            ("AEDT", "+11:00"),
+            ("MSK", "+03:00"),
+            ("EET", "+02:00"),
+            ("EEST", "+03:00"),
+            ("WET", "+00:00"),
+            ("WEST", "+01:00"),
+            ("HKT", "+08:00"),
+            ("SGT", "+08:00"),
+            ("NZST", "+12:00"),
+            ("NZDT", "+13:00"),
+            ("MET", "+01:00"),
+            ("MEST", "+02:00"),
+            ("ET", "-05:00"),
+            ("PT", "-08:00"),
+            ("AT", "-04:00"),
+            // military letters
+            ("A", "+01:00"),
+            ("M", "+12:00"),
+            ("N", "-01:00"),
+            ("Y", "-12:00"),
+        ];
+        for (name, off) in zones {
+            for spelled in [name.to_string(), name.to_ascii_lowercase()] {
+                let input = format!("Mon, 02 Jan 2006 15:04:05 {spelled}");
+                assert_eq!(
+                    parse_date(&input),
+                    want(&format!("2006-01-02T15:04:05{off}"), Exact, true),
+                    "{input}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn iso8601_and_w3dtf() {
+        check(&[
+            (
+                "2003-12-31T10:14:55Z",
+                want("2003-12-31T10:14:55+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31t10:14:55z",
+                want("2003-12-31T10:14:55+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55.000-08:00",
+                want("2003-12-31T10:14:55-08:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55.25+01:00",
+                want("2003-12-31T10:14:55.25+01:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55,5Z",
+                want("2003-12-31T10:14:55.5+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55.123456789123Z",
+                want("2003-12-31T10:14:55.123456789+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14Z",
+                want("2003-12-31T10:14:00+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31 10:14:55Z",
+                want("2003-12-31T10:14:55+00:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55+0100",
+                want("2003-12-31T10:14:55+01:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55+01",
+                want("2003-12-31T10:14:55+01:00", Exact, true),
+            ),
+            (
+                "20031231T101455Z",
+                want("2003-12-31T10:14:55+00:00", Exact, true),
+            ),
+            (
+                "20031231T1014+0100",
+                want("2003-12-31T10:14:00+01:00", Exact, true),
+            ),
+            (
+                "2003-12-31T10:14:55",
+                want("2003-12-31T10:14:55+00:00", Exact, false),
+            ),
+            (
+                "2003-12-31",
+                want("2003-12-31T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2003-12",
+                want("2003-12-01T00:00:00+00:00", DateOnly, false),
+            ),
+            ("2003", want("2003-01-01T00:00:00+00:00", DateOnly, false)),
+            (
+                "20031231",
+                want("2003-12-31T00:00:00+00:00", DateOnly, false),
+            ),
+            // week and ordinal dates
+            (
+                "2004-W53-6",
+                want("2005-01-01T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2004W536",
+                want("2005-01-01T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2009-W01",
+                want("2008-12-29T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2003-335",
+                want("2003-12-01T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2003335",
+                want("2003-12-01T00:00:00+00:00", DateOnly, false),
+            ),
+            // ISO 8601:2000 truncated forms
+            ("-0312", want("2003-12-01T00:00:00+00:00", DateOnly, false)),
+            ("-03-12", want("2003-12-01T00:00:00+00:00", DateOnly, false)),
+            ("031231", want("2003-12-31T00:00:00+00:00", DateOnly, false)),
+            (
+                "03-12-31",
+                want("2003-12-31T00:00:00+00:00", DateOnly, false),
+            ),
+            // leap day and leap second
+            (
+                "2004-02-29T12:00:00Z",
+                want("2004-02-29T12:00:00+00:00", Exact, true),
+            ),
+            (
+                "2003-02-28T18:14:55-08:00",
+                want("2003-02-28T18:14:55-08:00", Exact, true),
+            ),
+            (
+                "2004-07-08 23:56:58 -00:20",
+                want("2004-07-08T23:56:58-00:20", Exact, true),
+            ),
+        ]);
+        let leap = parse_date("2016-12-31T23:59:60Z").expect("leap second");
+        assert_eq!(
+            leap.at.with_timezone(&Utc).timestamp(),
+            DateTime::parse_from_rfc3339("2016-12-31T23:59:59Z")
+                .unwrap()
+                .timestamp()
+        );
+    }
+
+    #[test]
+    fn other_forms() {
+        check(&[
+            (
+                "Sun Jan  4 16:29:06 PST 2004",
+                want("2004-01-04T16:29:06-08:00", Exact, true),
+            ),
+            (
+                "Sun Jan  4 16:29:06 2004",
+                want("2004-01-04T16:29:06+00:00", Exact, false),
+            ),
+            (
+                "Sun Jul 15 01:16:00 +0000 2012",
+                want("2012-07-15T01:16:00+00:00", Exact, true),
+            ),
+            (
+                "2003-06-10 04:00:00",
+                want("2003-06-10T04:00:00+00:00", Exact, false),
+            ),
+            (
+                "Jan 9, 2026 3:04 PM",
+                want("2026-01-09T15:04:00+00:00", Exact, false),
+            ),
+            (
+                "Jan 9, 2026 12:04 am",
+                want("2026-01-09T00:04:00+00:00", Exact, false),
+            ),
+            (
+                "Jan 9, 2026 12:04 p.m.",
+                want("2026-01-09T12:04:00+00:00", Exact, false),
+            ),
+            (
+                "January 9, 2026 at 3 pm",
+                want("2026-01-09T15:00:00+00:00", Exact, false),
+            ),
+            (
+                "January 9, 2026 - 11:30 a.m. EST",
+                want("2026-01-09T11:30:00-05:00", Exact, true),
+            ),
+            (
+                "January 9, 2026",
+                want("2026-01-09T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "9 Jan 2026",
+                want("2026-01-09T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "9th of January 2026",
+                want("2026-01-09T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "09 January 2026 17:00",
+                want("2026-01-09T17:00:00+00:00", Exact, false),
+            ),
+            (
+                "2026/01/09 08:30",
+                want("2026-01-09T08:30:00+00:00", Exact, false),
+            ),
+            (
+                "Fri, 2006/09/15 08:19:53 EDT",
+                want("2006-09-15T08:19:53-04:00", Exact, true),
+            ),
+            (
+                "09.01.2026",
+                want("2026-01-09T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "13/01/2026",
+                want("2026-01-13T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "01/13/2026",
+                want("2026-01-13T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "13-Jan-2004",
+                want("2004-01-13T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2004-Jan-13 10:00 +0100",
+                want("2004-01-13T10:00:00+01:00", Exact, true),
+            ),
+            (
+                "January 2026",
+                want("2026-01-01T00:00:00+00:00", DateOnly, false),
+            ),
+            (
+                "2026-01-09 CET",
+                want("2026-01-09T00:00:00+01:00", DateOnly, true),
+            ),
+            (
+                "20260109153000",
+                want("2026-01-09T15:30:00+00:00", Exact, false),
+            ),
+            // Unix timestamps
+            ("1767971040", want("2026-01-09T15:04:00+00:00", Exact, true)),
+            (
+                "1767971040123",
+                want("2026-01-09T15:04:00.123+00:00", Exact, true),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for input in [
+            "Sat, 30 Feb 2004 19:48:21 GMT",
+            "Sat, 30 Feb 2004",
+            "2004-02-30",
+            "2003-13-01",
+            "2003-12-31T25:14:55Z",
+            "2003-12-31T10:61:55Z",
+            "2003-12-31T10:14:61Z",
+            "Thu, 01 Jan 2004 25:00:00 GMT",
+            "Sun, 99 Jun 2009 12:00:00 GMT",
+            "Sun, 16 Dec 2012 1:2:3:4 GMT",
+            "Sun, 16 zzz 2012 11:47:32 GMT",
+            "Sun, Dec x 2012 11:47:32 GMT",
+            "Sun, 16 Dec 2012 11:47:32 +zz:00",
+            "Sun, 16 Dec 2012 11:47:32 +00:zz",
+            "9999-12-31T23:59:59-99:99",
+            "2013-01-27-01",
+            "2013-01-28T11:30:00-06:00Textra",
+            "2013-xx-27",
+            "22013",
+            "013",
+            "01/09/2026", // January or September: refuse to guess
+            "Jan 9",      // no year: not an absolute date
+            "3:04 PM",
+            "13:00 PM",
+            "12:00 AM 2026",
+            "1234567890123456789012345",
+            "999999999", // 9 digits: neither a date nor a plausible timestamp
+            "100000000000",
+            "4102444800", // 2100-01-01: out of the plausible timestamp range
+            "631151999",
+            "yesterday",
+            "3 hours ago",
+            "Thu, 01 Jan 2004 19:48:21 GMT EST",
+            "Thu, 01 Jan 2004 19:48:21 -0500 PST",
+            "Jan Feb 2004",
+            "2004 2005",
+        ] {
+            assert_eq!(parse_date(input), None, "{input:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let odd = [
+            "",
+            " ",
+            "\0",
+            "(",
+            ")",
+            "((((",
+            "(unclosed 2004",
+            "T",
+            "Z",
+            "+",
+            "-",
+            "--",
+            "-+-+",
+            ":",
+            "::::",
+            "....",
+            ",,,,",
+            "W",
+            "2004W",
+            "2004-W",
+            "2004-W99-9",
+            "2004-W00-0",
+            "0000-00-00T00:00:00Z",
+            "9999-12-31T23:59:59+23:59",
+            "0000-01-01T00:00:00+23:59",
+            "18446744073709551616",
+            "99999999999999999999999999999999999999",
+            "1.2.3.4.5",
+            "1-2-3-4-5",
+            "12:",
+            "12:3",
+            "T12:34",
+            "2004-01-01T",
+            "2004-01-01T12:",
+            "2004-01-01T12:30:",
+            "2004-01-01T12:30:00.",
+            "2004-01-01T12:30:00+",
+            "2004-01-01T12:30:00+1:",
+            "Κυρ, 11 Ιούλ 2004 12:00:00 EST",
+            "2004년 05월 28일  01:31:15",
+            "日本語",
+            "🙂 2004-01-01",
+            "١٢٣٤",
+            "am pm a.m. p.m.",
+            "a.",
+            "a.m",
+            "p.m.m",
+            "\u{200b}2004",
+            "Etc/",
+            "Etc/GMT",
+            "GMT+",
+            "12 GMT-",
+        ];
+        for s in odd {
+            let _ = parse_date(s);
+            let _ = parse_date_utc(s);
+        }
+        let long = "1".repeat(10_000);
+        assert_eq!(parse_date(&long), None);
+        let many = "1 ".repeat(200);
+        assert_eq!(parse_date(&many), None);
+        // A cheap deterministic fuzz over a date-shaped alphabet.
+        let alphabet: Vec<char> = "0123456789 :-+/.,TZtzWamp()JanDecGMTEST\u{e9}\u{3000}"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..50_000 {
+            let mut s = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 28) as usize;
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            if let Some(d) = parse_date(&s) {
+                // Whatever it accepts must be a real instant that round-trips.
+                let _ = d.at.to_rfc3339();
+            }
+        }
+    }
 }
