@@ -110,6 +110,11 @@ pub struct SourceConfig {
     pub day_first: Option<bool>,
     pub date_format: Option<String>,
     pub max_pages: Option<u32>,
+    /// History kept for this source: at most this many items (default
+    /// [`DEFAULT_SOURCE_MAX_ITEMS`], raised to the largest `max_items` of a feed using it)…
+    pub max_items: Option<usize>,
+    /// …and none older than this (on the published date, else first seen). Default: no limit.
+    pub max_age: Option<Duration>,
     /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
     pub selectors: Option<toml::Table>,
     /// 1-based (line, col) of every value under `[source.selectors]`, keyed by its dotted path
@@ -210,6 +215,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     validate::build(text, path)
 }
+
+/// Items kept per source when neither the source nor a feed asks for more.
+pub const DEFAULT_SOURCE_MAX_ITEMS: usize = 200;
 
 impl SourceConfig {
     /// The URL or path, for messages.

@@ -65,6 +65,8 @@ pub struct RawSource {
     pub day_first: S<bool>,
     pub date_format: S<String>,
     pub max_pages: S<i64>,
+    pub max_items: S<i64>,
+    pub max_age: S<String>,
     pub selectors: S<toml::Table>,
 }
 

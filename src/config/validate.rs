@@ -658,6 +658,17 @@ fn build_source(
             .map(|v| ctx.int_in(v, &k("max_pages"), 1..MAX_PAGES + 1))
             .transpose()?
             .and_then(|n| u32::try_from(n).ok()),
+        max_items: raw
+            .max_items
+            .as_ref()
+            .map(|v| ctx.int_in(v, &k("max_items"), 1..MAX_ITEMS + 1))
+            .transpose()?
+            .and_then(|n| usize::try_from(n).ok()),
+        max_age: raw
+            .max_age
+            .as_ref()
+            .map(|v| ctx.positive_duration(v, &k("max_age")))
+            .transpose()?,
         selectors: raw.selectors.map(Spanned::into_inner),
         selector_positions: BTreeMap::new(),
         id,
