@@ -2,9 +2,18 @@
 //! after repairing what real feeds get wrong (encodings, undeclared entities, stray bytes, bare
 //! ampersands), and mapping every entry into the item model. The items come out *raw*: fields as
 //! the feed stated them with URLs made absolute; `normalise` cleans text, sanitises HTML,
-//! canonicalises links and assigns ids.
+//! canonicalises links and assigns ids. JSON Feed is read here directly (feed-rs rejects numeric
+//! ids and attachments without a type, and drops `image` and `language`).
 
-use crate::model::SourceFeed;
+use crate::model::{DatePrecision, Enclosure, Item, Origin, Person, SourceFeed, Stamp};
+use crate::normalise::date::{ParsedDate, parse_date};
+use crate::source::repair::{self, DocKind};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use feed_rs::model::{Entry, Feed, FeedType, Link, LinkTarget, Text};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use url::Url;
 
 /// What the reader needs to know about where the bytes came from.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +35,660 @@ pub enum FeedError {
     Parse(String),
 }
 
+/// Most entries read from one document (a cap on work, not a feature).
+const MAX_ITEMS: usize = 10_000;
+
 /// Parse a feed document into raw items.
 pub fn read_feed(bytes: &[u8], ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedError> {
-    let _ = (bytes, ctx);
-    unimplemented!("source::feed::read_feed is being written")
+    let decoded = repair::decode(bytes, ctx.http_charset);
+    let mut warnings = Vec::new();
+    if decoded.had_errors {
+        warnings.push(format!(
+            "invalid {} byte sequences replaced",
+            decoded.encoding.name()
+        ));
+    }
+    let text = decoded.text;
+    match repair::doc_kind(&text) {
+        DocKind::Empty => Err(FeedError::NotAFeed("the body is empty".into())),
+        DocKind::Other => Err(FeedError::NotAFeed(
+            "the body is neither XML nor JSON; check the URL".into(),
+        )),
+        DocKind::Json => {
+            let mut feed = read_json_feed(&text, ctx)?;
+            warnings.append(&mut feed.warnings);
+            feed.warnings = warnings;
+            Ok(feed)
+        }
+        DocKind::Xml => read_xml_feed(&text, ctx, warnings),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML feeds
+
+fn read_xml_feed(
+    text: &str,
+    ctx: &ReadContext<'_>,
+    mut warnings: Vec<String>,
+) -> Result<SourceFeed, FeedError> {
+    let text = repair::strip_declared_encoding(text);
+    let (repaired, report) = repair::repair_xml(&text);
+    warnings.extend(report.warnings());
+
+    if let Some(root) = repair::root_name(&repaired) {
+        let lower = root.to_ascii_lowercase();
+        if lower == "html" || lower == "body" || lower == "head" {
+            return Err(FeedError::NotAFeed(
+                "this is an HTML page; use kind = \"html\" or `feedwright discover` to find its feed"
+                    .into(),
+            ));
+        }
+        if !matches!(root.as_str(), "rss" | "feed" | "RDF" | "entry") {
+            return Err(FeedError::NotAFeed(format!(
+                "the XML root element is <{root}>, not <rss>, <feed> or <rdf:RDF>"
+            )));
+        }
+    } else {
+        return Err(FeedError::NotAFeed("no XML element found in the body".into()));
+    }
+
+    let dates = Arc::new(Mutex::new(DateLog::default()));
+    let feed = match parse_with_feed_rs(&repaired, &dates) {
+        Ok(feed) => feed,
+        Err(first) => {
+            let salvaged = repair::salvage_xml(&repaired)
+                .ok_or_else(|| FeedError::Parse(first.clone()))?;
+            if let Ok(mut log) = dates.lock() {
+                *log = DateLog::default();
+            }
+            let feed = parse_with_feed_rs(&salvaged, &dates).map_err(|_| FeedError::Parse(first.clone()))?;
+            warnings.push(format!(
+                "broken document ({first}); kept the {} entries that could be read",
+                feed.entries.len()
+            ));
+            feed
+        }
+    };
+    let log = dates.lock().map(|l| l.clone()).unwrap_or_default();
+    let mut out = map_feed(feed, ctx, &log);
+    for raw in &log.failed {
+        out.warnings.push(format!("unreadable date `{raw}`"));
+    }
+    warnings.append(&mut out.warnings);
+    out.warnings = warnings;
+    Ok(out)
+}
+
+/// Dates seen by the timestamp parser: how each parsed instant was known, and the raw text of
+/// those that could not be read (feed-rs would otherwise drop them silently).
+#[derive(Debug, Clone, Default)]
+struct DateLog {
+    parsed: HashMap<i64, (i32, DatePrecision)>,
+    failed: Vec<String>,
+}
+
+fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, String> {
+    let log = Arc::clone(dates);
+    let parser = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        // An empty id marks "the feed gave none"; we compute ids ourselves.
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(move |raw| {
+            let parsed = lenient_date(raw);
+            if let Ok(mut log) = log.lock() {
+                match parsed {
+                    Some(p) => {
+                        let key = p.at.timestamp();
+                        let entry = (p.at.offset().local_minus_utc(), p.precision);
+                        let slot = log.parsed.entry(key).or_insert(entry);
+                        if entry.1 > slot.1 {
+                            *slot = entry;
+                        }
+                    }
+                    None => {
+                        let raw = raw.trim();
+                        if !raw.is_empty() && log.failed.len() < 100 {
+                            log.failed.push(raw.chars().take(80).collect());
+                        }
+                    }
+                }
+            }
+            parsed.map(|p| p.at.with_timezone(&Utc))
+        })
+        .build();
+    parser.parse(text.as_bytes()).map_err(|e| match e {
+        feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
+            "no RSS, Atom or RDF root element".to_string()
+        }
+        other => other.to_string(),
+    })
+}
+
+/// Reads a date with `normalise::date`, and — until that parser covers them — with a few
+/// tolerant fallbacks that feed-rs's own (replaced) parser handled.
+fn lenient_date(raw: &str) -> Option<ParsedDate> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    parse_date(raw).or_else(|| fallback_date(raw))
+}
+
+fn fallback_date(raw: &str) -> Option<ParsedDate> {
+    let exact = |at: DateTime<FixedOffset>| ParsedDate {
+        at,
+        precision: DatePrecision::Exact,
+        offset_known: true,
+    };
+    let utc_naive = |n: NaiveDateTime, precision| ParsedDate {
+        at: Utc.from_utc_datetime(&n).fixed_offset(),
+        precision,
+        offset_known: false,
+    };
+    let s: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    // RFC 822 with a weekday, long month names, "UTC", or a trailing "Z".
+    let mut r = s.clone();
+    if let Some((head, tail)) = r.split_once(", ")
+        && head.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        r = tail.to_string();
+    }
+    for (long, short) in MONTHS {
+        if r.contains(long) {
+            r = r.replacen(long, short, 1);
+        }
+    }
+    for (from, to) in [(" UTC", " +0000"), (" Z", " +0000"), (" -0000", " +0000")] {
+        if let Some(stripped) = r.strip_suffix(from.trim_start()) {
+            if stripped.ends_with(' ') {
+                r = format!("{}{}", stripped, to.trim_start());
+            }
+        }
+    }
+    if let Ok(at) = DateTime::parse_from_rfc2822(&r) {
+        return Some(exact(at));
+    }
+    for fmt in ["%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z", "%d %b %y %H:%M:%S %z"] {
+        if let Ok(at) = DateTime::parse_from_str(&r, fmt) {
+            return Some(exact(at));
+        }
+    }
+    for fmt in ["%d %b %Y %H:%M:%S", "%d %b %Y %H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&r, fmt) {
+            return Some(utc_naive(n, DatePrecision::Exact));
+        }
+    }
+    // ISO 8601 / W3C-DTF variants.
+    let iso = s.replace(' ', "T");
+    let iso = iso.strip_suffix('z').map_or(iso.clone(), |b| format!("{b}Z"));
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y%m%dT%H%M%S%z",
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+    ] {
+        if let Ok(at) = DateTime::parse_from_str(&iso, fmt) {
+            return Some(exact(at));
+        }
+    }
+    if let Some(b) = iso.strip_suffix('Z') {
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y%m%dT%H%M%S"] {
+            if let Ok(n) = NaiveDateTime::parse_from_str(b, fmt) {
+                return Some(exact(Utc.from_utc_datetime(&n).fixed_offset()));
+            }
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&iso, fmt) {
+            return Some(utc_naive(n, DatePrecision::Exact));
+        }
+    }
+    let date_only = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|n| utc_naive(n, DatePrecision::DateOnly));
+    for fmt in ["%Y-%m-%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
+            return date_only(d);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d") {
+        return date_only(d);
+    }
+    if s.len() == 4
+        && let Ok(d) = NaiveDate::parse_from_str(&format!("{s}-01-01"), "%Y-%m-%d")
+    {
+        return date_only(d);
+    }
+    None
+}
+
+const MONTHS: [(&str, &str); 12] = [
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sep"),
+    ("Sept", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
+];
+
+fn stamp(at: Option<DateTime<Utc>>, log: &DateLog) -> Option<Stamp> {
+    let at = at?;
+    let (offset_secs, precision) = log
+        .parsed
+        .get(&at.timestamp())
+        .copied()
+        .unwrap_or((0, DatePrecision::Exact));
+    Some(Stamp {
+        utc: at,
+        offset_secs,
+        precision,
+    })
+}
+
+/// Makes `href` absolute against `base` (when it is relative and a base exists).
+fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match Url::parse(href) {
+        Ok(u) => Some(u.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(b) => b.join(href).ok().map(|u| u.to_string()),
+            None => Some(href.to_string()),
+        },
+        Err(_) => Some(href.to_string()),
+    }
+}
+
+fn is_home_link(l: &Link) -> bool {
+    l.target.is_none()
+        && match l.rel.as_deref() {
+            None => true,
+            Some(r) => r.eq_ignore_ascii_case("alternate"),
+        }
+}
+
+/// The alternate link, else the first that is not self/enclosure/replies/edit/comments.
+fn pick_link(links: &[Link]) -> Option<&Link> {
+    let non_enclosure = |l: &&Link| {
+        l.target.is_none()
+            && !matches!(
+                l.rel.as_deref().map(str::to_ascii_lowercase).as_deref(),
+                Some("self" | "enclosure" | "replies" | "edit" | "edit-media" | "hub" | "license")
+            )
+    };
+    let html_alternate = links.iter().filter(|l| is_home_link(l)).find(|l| {
+        l.media_type
+            .as_deref()
+            .is_none_or(|t| t.contains("html"))
+    });
+    html_alternate
+        .or_else(|| links.iter().find(|l| is_home_link(l)))
+        .or_else(|| links.iter().find(non_enclosure))
+}
+
+fn text_content(t: &Option<Text>, escape_plain: bool) -> Option<String> {
+    let t = t.as_ref()?;
+    let s = t.content.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if escape_plain && t.content_type.essence().to_string() == "text/plain" {
+        Some(html_escape::encode_text(s).into_owned())
+    } else {
+        Some(s.to_string())
+    }
+}
+
+fn map_people(people: &[feed_rs::model::Person]) -> Vec<Person> {
+    people
+        .iter()
+        .map(|p| {
+            let name = p.name.as_deref().map(str::trim).unwrap_or_default();
+            let email = p.email.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let name = (!name.is_empty() && Some(name) != email).then(|| name.to_string());
+            Person {
+                name,
+                email: email.map(str::to_string),
+                uri: p
+                    .uri
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            }
+        })
+        .filter(|p| p.name.is_some() || p.email.is_some() || p.uri.is_some())
+        .collect()
+}
+
+fn map_feed(feed: Feed, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
+    let is_atom = feed.feed_type == FeedType::Atom;
+    let is_rss = matches!(
+        feed.feed_type,
+        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
+    );
+    let feed_url = ctx.feed_url;
+    let home = feed
+        .links
+        .iter()
+        .find(|l| is_home_link(l))
+        .and_then(|l| absolute(&l.href, feed_url));
+    let home_url = home.as_deref().and_then(|h| Url::parse(h).ok());
+    let base = home_url.as_ref().or(feed_url);
+    let title = text_content(&feed.title, is_atom);
+    let language = feed.language.clone().filter(|l| !l.trim().is_empty());
+    let origin = Origin {
+        source_id: ctx.source_id.to_string(),
+        title: title.clone(),
+        link: home.clone(),
+        feed_url: feed_url.map(|u| u.to_string()),
+    };
+    let items = feed
+        .entries
+        .into_iter()
+        .take(MAX_ITEMS)
+        .map(|e| map_entry(e, ctx, base, &language, &origin, log, is_atom, is_rss))
+        .collect();
+    SourceFeed {
+        title,
+        link: home,
+        description: text_content(&feed.description, is_atom),
+        language,
+        authors: map_people(&feed.authors),
+        items,
+        warnings: Vec::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn map_entry(
+    e: Entry,
+    ctx: &ReadContext<'_>,
+    base: Option<&Url>,
+    feed_language: &Option<String>,
+    origin: &Origin,
+    log: &DateLog,
+    is_atom: bool,
+    is_rss: bool,
+) -> Item {
+    let link = pick_link(&e.links).and_then(|l| absolute(&l.href, base));
+    let link_url = link.as_deref().and_then(|l| Url::parse(l).ok());
+    let entry_base = link_url.as_ref().or(base);
+
+    let published = stamp(e.published, log);
+    let mut updated = stamp(e.updated, log);
+    // feed-rs copies an RSS item's pubDate into `updated`: that is not a modification date.
+    if is_rss && updated == published {
+        updated = None;
+    }
+
+    let mut summary = text_content(&e.summary, true);
+    let mut content = e.content.as_ref().and_then(|c| {
+        let body = c.body.as_deref()?.trim();
+        if body.is_empty() {
+            return None;
+        }
+        let essence = c.content_type.essence().to_string();
+        Some(if essence == "text/plain" {
+            html_escape::encode_text(body).into_owned()
+        } else {
+            body.to_string()
+        })
+    });
+    if is_rss && content.is_none() {
+        content = summary.take();
+    }
+    if content.is_none() && summary.is_none() {
+        // Atom 1.0 lets a summary live inside media:description only.
+        summary = e
+            .media
+            .iter()
+            .find_map(|m| text_content(&m.description, true));
+    }
+
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    let mut push_enclosure = |url: Option<String>, mime: Option<String>, length: Option<u64>| {
+        if let Some(url) = url
+            && !enclosures.iter().any(|x| x.url == url)
+        {
+            enclosures.push(Enclosure {
+                url,
+                mime_type: mime.filter(|m| !m.trim().is_empty()),
+                length: length.filter(|n| *n > 0),
+            });
+        }
+    };
+    for l in &e.links {
+        if l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("enclosure")) {
+            push_enclosure(absolute(&l.href, entry_base), l.media_type.clone(), l.length);
+        }
+    }
+    let mut image: Option<String> = None;
+    for m in &e.media {
+        for t in &m.thumbnails {
+            if image.is_none() {
+                image = absolute(&t.image.uri, entry_base);
+            }
+        }
+    }
+    for m in &e.media {
+        for c in &m.content {
+            let Some(url) = c.url.as_ref() else { continue };
+            let mime = c.content_type.as_ref().map(|t| t.to_string());
+            let is_image = mime.as_deref().is_some_and(|t| t.starts_with("image/"));
+            if is_image && image.is_none() {
+                image = Some(url.to_string());
+            }
+            if !is_image || m.thumbnails.is_empty() {
+                push_enclosure(Some(url.to_string()), mime, c.size);
+            }
+        }
+    }
+    if image.is_none() {
+        image = enclosures
+            .iter()
+            .find(|x| x.mime_type.as_deref().is_some_and(|t| t.starts_with("image/")))
+            .map(|x| x.url.clone());
+    }
+
+    let comments = e
+        .links
+        .iter()
+        .find(|l| {
+            l.target == Some(LinkTarget::Comments)
+                || l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("replies"))
+                    && l.media_type.as_deref().is_none_or(|t| t.contains("html"))
+        })
+        .and_then(|l| absolute(&l.href, entry_base));
+
+    let mut categories: Vec<String> = Vec::new();
+    for c in &e.categories {
+        let term = c.term.trim();
+        let label = c.label.as_deref().map(str::trim).unwrap_or_default();
+        let v = if term.is_empty() { label } else { term };
+        if !v.is_empty() && !categories.iter().any(|x| x == v) {
+            categories.push(v.to_string());
+        }
+    }
+
+    let guid = Some(e.id.trim().to_string()).filter(|s| !s.is_empty());
+    Item {
+        id: String::new(),
+        guid,
+        source_ids: vec![ctx.source_id.to_string()],
+        title: text_content(&e.title, is_atom),
+        link,
+        published,
+        updated,
+        authors: map_people(&e.authors),
+        summary,
+        content,
+        categories,
+        enclosures,
+        image,
+        language: e
+            .language
+            .clone()
+            .filter(|l| !l.trim().is_empty())
+            .or_else(|| feed_language.clone()),
+        comments,
+        origin: Some(origin.clone()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Feed
+
+fn json_str(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn json_people(v: &Value) -> Vec<Person> {
+    let mut list: Vec<&Value> = Vec::new();
+    if let Some(Value::Array(a)) = v.get("authors") {
+        list.extend(a.iter());
+    }
+    if list.is_empty()
+        && let Some(a) = v.get("author")
+    {
+        list.push(a);
+    }
+    list.into_iter()
+        .filter_map(|a| match a {
+            Value::String(s) if !s.trim().is_empty() => Some(Person {
+                name: Some(s.trim().to_string()),
+                ..Person::default()
+            }),
+            Value::Object(_) => {
+                let p = Person {
+                    name: json_str(a, "name"),
+                    email: None,
+                    uri: json_str(a, "url"),
+                };
+                (p.name.is_some() || p.uri.is_some()).then_some(p)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn json_date(v: &Value, key: &str, warnings: &mut Vec<String>) -> Option<Stamp> {
+    let raw = json_str(v, key)?;
+    match lenient_date(&raw) {
+        Some(p) => Some(Stamp {
+            utc: p.at.with_timezone(&Utc),
+            offset_secs: p.at.offset().local_minus_utc(),
+            precision: p.precision,
+        }),
+        None => {
+            warnings.push(format!("unreadable date `{raw}`"));
+            None
+        }
+    }
+}
+
+fn read_json_feed(text: &str, ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedError> {
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| FeedError::Parse(format!("invalid JSON: {e}")))?;
+    let is_feed = v.get("items").is_some_and(Value::is_array)
+        || json_str(&v, "version").is_some_and(|s| s.contains("jsonfeed.org"));
+    if !is_feed {
+        return Err(FeedError::NotAFeed(
+            "a JSON document without `version` or `items`: not a JSON Feed".into(),
+        ));
+    }
+    let mut warnings = Vec::new();
+    let feed_url = ctx.feed_url;
+    let home = json_str(&v, "home_page_url").and_then(|h| absolute(&h, feed_url));
+    let home_url = home.as_deref().and_then(|h| Url::parse(h).ok());
+    let base = home_url.as_ref().or(feed_url);
+    let title = json_str(&v, "title");
+    let language = json_str(&v, "language");
+    let origin = Origin {
+        source_id: ctx.source_id.to_string(),
+        title: title.clone(),
+        link: home.clone(),
+        feed_url: feed_url.map(|u| u.to_string()),
+    };
+    let empty = Vec::new();
+    let items_json = v.get("items").and_then(Value::as_array).unwrap_or(&empty);
+    let mut items = Vec::new();
+    for it in items_json.iter().take(MAX_ITEMS) {
+        if !it.is_object() {
+            continue;
+        }
+        let link = json_str(it, "url")
+            .or_else(|| json_str(it, "external_url"))
+            .and_then(|l| absolute(&l, base));
+        let link_url = link.as_deref().and_then(|l| Url::parse(l).ok());
+        let entry_base = link_url.as_ref().or(base);
+        let content = json_str(it, "content_html").or_else(|| {
+            json_str(it, "content_text").map(|t| html_escape::encode_text(&t).into_owned())
+        });
+        let summary = json_str(it, "summary").map(|t| html_escape::encode_text(&t).into_owned());
+        let mut enclosures = Vec::new();
+        if let Some(Value::Array(atts)) = it.get("attachments") {
+            for a in atts {
+                if let Some(url) = json_str(a, "url").and_then(|u| absolute(&u, entry_base)) {
+                    enclosures.push(Enclosure {
+                        url,
+                        mime_type: json_str(a, "mime_type"),
+                        length: a.get("size_in_bytes").and_then(Value::as_u64),
+                    });
+                }
+            }
+        }
+        let categories = match it.get("tags") {
+            Some(Value::Array(tags)) => tags
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        items.push(Item {
+            id: String::new(),
+            guid: json_str(it, "id"),
+            source_ids: vec![ctx.source_id.to_string()],
+            title: json_str(it, "title").map(|t| html_escape::encode_text(&t).into_owned()),
+            link,
+            published: json_date(it, "date_published", &mut warnings),
+            updated: json_date(it, "date_modified", &mut warnings),
+            authors: json_people(it),
+            summary,
+            content,
+            categories,
+            enclosures,
+            image: json_str(it, "image")
+                .or_else(|| json_str(it, "banner_image"))
+                .and_then(|u| absolute(&u, entry_base)),
+            language: json_str(it, "language").or_else(|| language.clone()),
+            comments: None,
+            origin: Some(origin.clone()),
+        });
+    }
+    Ok(SourceFeed {
+        title,
+        link: home,
+        description: json_str(&v, "description"),
+        language,
+        authors: json_people(&v),
+        items,
+        warnings,
+    })
 }
