@@ -96,13 +96,22 @@ fn read_xml_feed(
     let dates = Arc::new(Mutex::new(DateLog::default()));
     let feed = match parse_with_feed_rs(&repaired, &dates) {
         Ok(feed) => feed,
-        Err(first) => {
+        Err(ParseFailure::NoFeedRoot) => {
+            // A known root without a channel (`<rss version="2.0"></rss>`): an empty feed.
+            warnings.push("the feed has no channel or entries".into());
+            return Ok(SourceFeed {
+                warnings,
+                ..SourceFeed::default()
+            });
+        }
+        Err(ParseFailure::Other(first)) => {
             let salvaged = repair::salvage_xml(&repaired)
                 .ok_or_else(|| FeedError::Parse(first.clone()))?;
             if let Ok(mut log) = dates.lock() {
                 *log = DateLog::default();
             }
-            let feed = parse_with_feed_rs(&salvaged, &dates).map_err(|_| FeedError::Parse(first.clone()))?;
+            let feed = parse_with_feed_rs(&salvaged, &dates)
+                .map_err(|_| FeedError::Parse(first.clone()))?;
             warnings.push(format!(
                 "broken document ({first}); kept the {} entries that could be read",
                 feed.entries.len()
@@ -128,7 +137,12 @@ struct DateLog {
     failed: Vec<String>,
 }
 
-fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, String> {
+enum ParseFailure {
+    NoFeedRoot,
+    Other(String),
+}
+
+fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, ParseFailure> {
     let log = Arc::clone(dates);
     let parser = feed_rs::parser::Builder::new()
         .sanitize_content(false)
@@ -159,9 +173,9 @@ fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, S
         .build();
     parser.parse(text.as_bytes()).map_err(|e| match e {
         feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
-            "no RSS, Atom or RDF root element".to_string()
+            ParseFailure::NoFeedRoot
         }
-        other => other.to_string(),
+        other => ParseFailure::Other(other.to_string()),
     })
 }
 

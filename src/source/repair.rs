@@ -431,6 +431,9 @@ pub fn repair_xml(text: &str) -> (String, RepairReport) {
         report.root_rewritten = true;
         out = rewritten;
     }
+    if matches!(root_name(&out).as_deref(), Some("feed" | "entry")) {
+        out = fix_atom_text_types(&out);
+    }
     (out, report)
 }
 
@@ -574,6 +577,18 @@ const NAMESPACE_ALIASES: &[(&str, &str)] = &[
     ("http://purl.org/net/rss1.1#", "http://purl.org/rss/1.0/"),
 ];
 
+/// Prefixes feeds use without declaring them, and their usual namespaces.
+const KNOWN_PREFIXES: &[(&str, &str)] = &[
+    ("atom", "http://www.w3.org/2005/Atom"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("content", "http://purl.org/rss/1.0/modules/content/"),
+    ("media", "http://search.yahoo.com/mrss/"),
+    ("itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
+    ("wfw", "http://wellformedweb.org/CommentAPI/"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("podcast", "https://podcastindex.org/namespace/1.0"),
+];
+
 /// Atom 0.3 element names and their Atom 1.0 equivalents.
 const ATOM03_RENAMES: &[(&str, &str)] = &[
     ("issued", "published"),
@@ -605,6 +620,16 @@ pub fn rewrite_root(text: &str) -> Option<String> {
             };
         }
     }
+    // Well-known prefixes used without a declaration (a common slip: `content:encoded` with no
+    // `xmlns:content`) are declared on the root.
+    let body = &text[end..];
+    for (prefix, uri) in KNOWN_PREFIXES {
+        let decl = format!("xmlns:{prefix}=");
+        if !new_tag.contains(&decl) && body.contains(&format!("<{prefix}:")) {
+            let at = new_tag.len() - if new_tag.ends_with("/>") { 2 } else { 1 };
+            new_tag.insert_str(at, &format!(" {decl}\"{uri}\""));
+        }
+    }
     let mut is_atom03 = false;
     for (old, new) in NAMESPACE_ALIASES {
         if new_tag.contains(old) {
@@ -620,7 +645,6 @@ pub fn rewrite_root(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..start]);
     out.push_str(&new_tag);
-    let body = &text[end..];
     if is_atom03 {
         out.push_str(&rename_atom03(body));
     } else {
@@ -665,6 +689,77 @@ fn rename_atom03(body: &str) -> String {
     }
     out.push_str(&body[i..]);
     out
+}
+
+/// Atom text constructs whose `type` must be `text`, `html` or `xhtml` for feed-rs.
+const ATOM_TEXT_ELEMENTS: &[&str] = &["title", "subtitle", "summary", "rights", "content"];
+
+/// Rewrites MIME-style `type` attributes of Atom text constructs (Atom 0.3's `text/plain`,
+/// `application/xhtml+xml`, or junk) to the Atom 1.0 tokens feed-rs accepts; `content` keeps
+/// other MIME types. CDATA sections and comments are not touched.
+pub fn fix_atom_text_types(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(off) = text[i..].find('<') {
+        let at = i + off;
+        out.push_str(&text[i..at]);
+        let rest = &text[at..];
+        let skip_to = if rest.starts_with("<![CDATA[") {
+            rest.find("]]>").map(|e| e + 3)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|e| e + 3)
+        } else {
+            None
+        };
+        if let Some(n) = skip_to {
+            out.push_str(&rest[..n]);
+            i = at + n;
+            continue;
+        }
+        let Some(tag_len) = rest.find('>').map(|e| e + 1) else {
+            out.push_str(rest);
+            return out;
+        };
+        let tag = &rest[..tag_len];
+        out.push_str(&fix_text_type_in_tag(tag).unwrap_or_else(|| tag.to_string()));
+        i = at + tag_len;
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+fn fix_text_type_in_tag(tag: &str) -> Option<String> {
+    let name_end = tag[1..]
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .map(|e| e + 1)?;
+    let name = &tag[1..name_end];
+    let local = name.rsplit(':').next().unwrap_or(name);
+    if !ATOM_TEXT_ELEMENTS.contains(&local) {
+        return None;
+    }
+    let value = pseudo_attr(&tag[name_end..], "type")?;
+    let v = value.trim().to_ascii_lowercase();
+    let mode = pseudo_attr(&tag[name_end..], "mode").map(|m| m.trim().to_ascii_lowercase());
+    let token = match v.as_str() {
+        "text" | "html" | "xhtml" => return None,
+        "text/html" if local != "content" => "html",
+        "text/html" => return None,
+        "text/plain" | "" => "text",
+        "application/xhtml+xml" | "text/xhtml" if mode.as_deref() == Some("escaped") => "html",
+        "application/xhtml+xml" | "text/xhtml" => "xhtml",
+        _ if local == "content" => return None,
+        _ if mode.as_deref() == Some("escaped") => "html",
+        _ => "text",
+    };
+    let mut fixed = tag.to_string();
+    for q in ['"', '\''] {
+        let pat = format!("{q}{value}{q}");
+        if let Some(p) = fixed[name_end..].find(&pat).map(|p| p + name_end) {
+            fixed.replace_range(p..p + pat.len(), &format!("\"{token}\""));
+            return Some(fixed);
+        }
+    }
+    None
 }
 
 /// Byte range of the root element's start tag and its name.
@@ -945,6 +1040,22 @@ mod tests {
         assert_eq!(
             rewrite_root("<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry><issued>x</issued><modified>y</modified></entry></feed>").unwrap(),
             "<feed version=\"0.3\" xmlns=\"http://www.w3.org/2005/Atom\"><entry><published>x</published><updated>y</updated></entry></feed>"
+        );
+    }
+
+    #[test]
+    fn undeclared_prefixes_are_declared() {
+        assert_eq!(
+            rewrite_root("<rss version=\"2.0\"><channel><item><content:encoded>x</content:encoded></item></channel></rss>").unwrap(),
+            "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><item><content:encoded>x</content:encoded></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn atom_text_types() {
+        assert_eq!(
+            fix_atom_text_types("<feed><title type=\"text/plain\">a</title><summary type='application/xhtml+xml' mode=\"xml\"><div/></summary><content type=\"image/png\" src=\"x\"/><![CDATA[<title type=\"x\">]]></feed>"),
+            "<feed><title type=\"text\">a</title><summary type=\"xhtml\" mode=\"xml\"><div/></summary><content type=\"image/png\" src=\"x\"/><![CDATA[<title type=\"x\">]]></feed>"
         );
     }
 
