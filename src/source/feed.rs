@@ -144,11 +144,19 @@ struct Extras {
     title: Option<String>,
     published: Option<String>,
     updated: Option<String>,
+    language: Option<String>,
+    summary: Option<String>,
+    author: Option<String>,
+    categories: Vec<String>,
+    content: Option<String>,
+    author_name: Option<String>,
+    author_email: Option<String>,
 }
 
 const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
 const NS_DCTERMS: &str = "http://purl.org/dc/terms/";
 const NS_ATOM: &str = "http://www.w3.org/2005/Atom";
+const NS_ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 
 /// Which extra field an element feeds, if any.
 fn extra_slot(ns: &str, local: &str) -> Option<u8> {
@@ -156,6 +164,11 @@ fn extra_slot(ns: &str, local: &str) -> Option<u8> {
         (NS_DC, "title") | (NS_DCTERMS, "title") => Some(0),
         (NS_ATOM, "published") | (NS_DCTERMS, "issued") | (NS_DCTERMS, "created") => Some(1),
         (NS_DCTERMS, "modified") | (NS_DC, "modified") => Some(2),
+        (NS_DC, "language") => Some(3),
+        (NS_DC, "description") | (NS_ITUNES, "summary") => Some(4),
+        (NS_DC, "author") | (NS_ITUNES, "author") => Some(5),
+        (NS_DC, "subject") => Some(6),
+        (NS_ATOM, "content") => Some(7),
         _ => None,
     }
 }
@@ -197,9 +210,24 @@ fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
                     Some(d) => depth == d + 1,
                     None => parent_is_channel,
                 };
+                // `atom:author/atom:name|email` directly inside an item.
+                let in_atom_author = in_item.is_some_and(|d| depth == d + 2)
+                    && ns == NS_ATOM
+                    && stack.len() >= 2
+                    && stack.get(stack.len() - 2).is_some_and(|p| p == "author");
+                let slot = if in_atom_author {
+                    match local.as_str() {
+                        "name" => Some(8),
+                        "email" => Some(9),
+                        _ => None,
+                    }
+                } else if owner_ok {
+                    extra_slot(&ns, &local)
+                } else {
+                    None
+                };
                 if collecting.is_none()
-                    && owner_ok
-                    && let Some(slot) = extra_slot(&ns, &local)
+                    && let Some(slot) = slot
                 {
                     collecting = Some((slot, depth, String::new()));
                 }
@@ -212,14 +240,27 @@ fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
                         Some(_) => items.last_mut(),
                         None => Some(&mut channel),
                     };
-                    if let Some(t) = target {
+                    let text = text.trim();
+                    if let Some(t) = target
+                        && !text.is_empty()
+                    {
                         let field = match slot {
                             0 => &mut t.title,
                             1 => &mut t.published,
-                            _ => &mut t.updated,
+                            2 => &mut t.updated,
+                            3 => &mut t.language,
+                            4 => &mut t.summary,
+                            5 => &mut t.author,
+                            7 => &mut t.content,
+                            8 => &mut t.author_name,
+                            9 => &mut t.author_email,
+                            _ => &mut None,
                         };
-                        let text = text.trim();
-                        if field.is_none() && !text.is_empty() {
+                        if slot == 6 {
+                            if t.categories.len() < 100 {
+                                t.categories.push(text.to_string());
+                            }
+                        } else if field.is_none() {
                             *field = Some(text.to_string());
                         }
                     }
@@ -493,13 +534,66 @@ fn text_content(t: &Option<Text>, escape_plain: bool) -> Option<String> {
     }
 }
 
+fn looks_like_image(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| p.ends_with(ext))
+}
+
+/// The `src` of the first `<img>` in an HTML fragment (looked for in the first 64 KiB).
+fn first_img_src(html: &str) -> Option<String> {
+    static IMG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = IMG
+        .get_or_init(|| {
+            regex::Regex::new(r#"(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))"#).ok()
+        })
+        .as_ref()?;
+    let end = html.char_indices().nth(65536).map_or(html.len(), |(i, _)| i);
+    let caps = re.captures(&html[..end])?;
+    let src = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().trim();
+    (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
+}
+
+/// Splits an RSS-style person ("mail@x (Name)", "Name <mail@x>", "Name") into a Person.
+fn split_rss_person(raw: &str) -> Option<Person> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let email = raw
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '[' | ']'))
+        .map(|w| w.trim_start_matches("mailto:"))
+        .find(|w| w.contains('@') && w.contains('.'))
+        .map(str::to_string);
+    let name = match &email {
+        Some(e) => raw.replacen(e.as_str(), "", 1).replace("mailto:", ""),
+        None => raw.to_string(),
+    };
+    let name = clean_person_name(&name);
+    Some(Person {
+        name,
+        email,
+        uri: None,
+    })
+}
+
+/// A person's name without the brackets left over from "mail (Name)" forms.
+fn clean_person_name(name: &str) -> Option<String> {
+    let n = name
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '[' | ']' | ',' | '"'))
+        .trim();
+    (!n.is_empty()).then(|| n.to_string())
+}
+
 fn map_people(people: &[feed_rs::model::Person]) -> Vec<Person> {
     people
         .iter()
         .map(|p| {
             let name = p.name.as_deref().map(str::trim).unwrap_or_default();
             let email = p.email.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            let name = (!name.is_empty() && Some(name) != email).then(|| name.to_string());
+            let name = clean_person_name(name).filter(|n| Some(n.as_str()) != email);
             Person {
                 name,
                 email: email.map(str::to_string),
@@ -542,7 +636,11 @@ fn map_feed(
     let home_url = home.as_deref().and_then(|h| Url::parse(h).ok());
     let base = home_url.as_ref().or(feed_url);
     let title = text_content(&feed.title, is_atom).or_else(|| extras.0.title.clone());
-    let language = feed.language.clone().filter(|l| !l.trim().is_empty());
+    let language = feed
+        .language
+        .clone()
+        .filter(|l| !l.trim().is_empty())
+        .or_else(|| extras.0.language.clone());
     let origin = Origin {
         source_id: ctx.source_id.to_string(),
         title: title.clone(),
@@ -628,6 +726,14 @@ fn map_entry(
             body.to_string()
         })
     });
+    if content.is_none() {
+        content = extras.content.clone();
+    }
+    if summary.is_none()
+        && let Some(x) = &extras.summary
+    {
+        summary = Some(html_escape::encode_text(x).into_owned());
+    }
     if is_rss && content.is_none() {
         content = summary.take();
     }
@@ -668,7 +774,10 @@ fn map_entry(
         for c in &m.content {
             let Some(url) = c.url.as_ref() else { continue };
             let mime = c.content_type.as_ref().map(|t| t.to_string());
-            let is_image = mime.as_deref().is_some_and(|t| t.starts_with("image/"));
+            let is_image = match mime.as_deref() {
+                Some(t) => t.starts_with("image/"),
+                None => looks_like_image(url.path()),
+            };
             if is_image && image.is_none() {
                 image = Some(url.to_string());
             }
@@ -682,6 +791,14 @@ fn map_entry(
             .iter()
             .find(|x| x.mime_type.as_deref().is_some_and(|t| t.starts_with("image/")))
             .map(|x| x.url.clone());
+    }
+
+    if image.is_none() {
+        image = [content.as_deref(), summary.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(first_img_src)
+            .and_then(|src| absolute(&src, entry_base));
     }
 
     let comments = e
@@ -704,6 +821,25 @@ fn map_entry(
         }
     }
 
+    for c in &extras.categories {
+        if !categories.iter().any(|x| x == c) {
+            categories.push(c.clone());
+        }
+    }
+    let mut authors = map_people(&e.authors);
+    if authors.is_empty() && (extras.author_name.is_some() || extras.author_email.is_some()) {
+        authors.push(Person {
+            name: extras.author_name.clone(),
+            email: extras.author_email.clone(),
+            uri: None,
+        });
+    }
+    if authors.is_empty()
+        && let Some(a) = &extras.author
+    {
+        authors = split_rss_person(a).into_iter().collect();
+    }
+
     let guid = Some(e.id.trim().to_string()).filter(|s| !s.is_empty());
     Item {
         id: String::new(),
@@ -713,7 +849,7 @@ fn map_entry(
         link,
         published,
         updated,
-        authors: map_people(&e.authors),
+        authors,
         summary,
         content,
         categories,

@@ -582,6 +582,8 @@ const NAMESPACE_ALIASES: &[(&str, &str)] = &[
     ("http://backend.userland.com/rss", "http://purl.org/rss/1.0/"),
     ("http://blogs.law.harvard.edu/tech/rss", "http://purl.org/rss/1.0/"),
     ("http://purl.org/net/rss1.1#", "http://purl.org/rss/1.0/"),
+    // Apple's documents long spelled the iTunes namespace with capitals; feed-rs matches exactly.
+    ("http://www.itunes.com/DTDs/PodCast-1.0.dtd", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
 ];
 
 /// Prefixes feeds use without declaring them, and their usual namespaces.
@@ -640,7 +642,7 @@ pub fn rewrite_root(text: &str) -> Option<String> {
     let mut is_atom03 = false;
     for (old, new) in NAMESPACE_ALIASES {
         if new_tag.contains(old) {
-            if old.contains("atom") {
+            if old.contains("purl.org/atom") {
                 is_atom03 = true;
             }
             new_tag = new_tag.replace(old, new);
