@@ -64,8 +64,11 @@ fn charset_of(content_type: &str) -> Option<String> {
 
 fn expect_line(bytes: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]);
-    head.lines()
-        .find_map(|l| l.trim().strip_prefix("Expect:").map(|s| s.trim().to_string()))
+    head.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("Expect:")
+            .map(|s| s.trim().to_string())
+    })
 }
 
 fn read(path: &Path, bytes: &[u8]) -> std::thread::Result<Result<SourceFeed, FeedError>> {
@@ -98,7 +101,11 @@ fn every_corpus_file_reads_without_panic() {
     let feeds = root.join("corpora/feeds");
     let mut files = Vec::new();
     walk(&feeds, &mut files);
-    assert!(!files.is_empty(), "no corpus files under {}", feeds.display());
+    assert!(
+        !files.is_empty(),
+        "no corpus files under {}",
+        feeds.display()
+    );
     let (mut ok, mut not_feed, mut parse_err, mut panics) = (0, 0, 0, Vec::new());
     let (mut wf_total, mut wf_failed) = (0, Vec::new());
     for path in &files {
@@ -169,8 +176,9 @@ impl Agreement {
         if Some(&expected) == ours.as_ref() {
             self.agreed += 1;
         } else {
-            self.misses
-                .push(format!("{file} {field}: expected {expected:?}, ours {ours:?}"));
+            self.misses.push(format!(
+                "{file} {field}: expected {expected:?}, ours {ours:?}"
+            ));
         }
     }
     fn ratio(&self) -> f64 {
@@ -189,7 +197,11 @@ fn link_key(l: &str) -> String {
 fn date_key(s: &str) -> Option<String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .ok()
-        .map(|d| d.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
 }
 
 fn stamp_key(s: Option<feedwright::model::Stamp>) -> Option<String> {
@@ -213,36 +225,130 @@ fn read_plain(path: &Path) -> Option<SourceFeed> {
 fn compare_gofeed(agr: &mut Agreement, name: &str, ours: Option<&SourceFeed>, exp: &Value) {
     let empty = SourceFeed::default();
     let ours = ours.unwrap_or(&empty);
-    agr.check(name, "title", jstr(exp, "title").map(|t| clean_text(&t)), ours.title.as_deref().map(clean_text));
-    agr.check(name, "link", jstr(exp, "link").map(|l| link_key(&l)), ours.link.as_deref().map(link_key));
-    agr.check(name, "language", jstr(exp, "language").map(|l| l.to_lowercase()), ours.language.as_deref().map(str::to_lowercase));
-    let items = exp.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    agr.check(
+        name,
+        "title",
+        jstr(exp, "title").map(|t| clean_text(&t)),
+        ours.title.as_deref().map(clean_text),
+    );
+    agr.check(
+        name,
+        "link",
+        jstr(exp, "link").map(|l| link_key(&l)),
+        ours.link.as_deref().map(link_key),
+    );
+    agr.check(
+        name,
+        "language",
+        jstr(exp, "language").map(|l| l.to_lowercase()),
+        ours.language.as_deref().map(str::to_lowercase),
+    );
+    let items = exp
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for (i, it) in items.iter().enumerate() {
         let o = ours.items.get(i);
         let f = |s: &str| format!("items[{i}].{s}");
-        agr.check(name, &f("guid"), jstr(it, "guid"), o.and_then(|o| o.guid.clone()));
-        let author = it.get("authors").and_then(|a| a.get(0)).or_else(|| it.get("author"));
+        agr.check(
+            name,
+            &f("guid"),
+            jstr(it, "guid"),
+            o.and_then(|o| o.guid.clone()),
+        );
+        let author = it
+            .get("authors")
+            .and_then(|a| a.get(0))
+            .or_else(|| it.get("author"));
         let first = o.and_then(|o| o.authors.first());
         if let Some(a) = author {
-            agr.check(name, &f("author.name"), jstr(a, "name"), first.and_then(|p| p.name.clone()));
-            agr.check(name, &f("author.email"), jstr(a, "email"), first.and_then(|p| p.email.clone()));
+            agr.check(
+                name,
+                &f("author.name"),
+                jstr(a, "name"),
+                first.and_then(|p| p.name.clone()),
+            );
+            agr.check(
+                name,
+                &f("author.email"),
+                jstr(a, "email"),
+                first.and_then(|p| p.email.clone()),
+            );
         }
         if let Some(cats) = it.get("categories").and_then(Value::as_array) {
-            let exp_cats: Vec<String> = cats.iter().filter_map(Value::as_str).map(str::to_string).collect();
-            agr.check(name, &f("categories"), Some(exp_cats.join("|")), o.map(|o| o.categories.join("|")));
+            let exp_cats: Vec<String> = cats
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            agr.check(
+                name,
+                &f("categories"),
+                Some(exp_cats.join("|")),
+                o.map(|o| o.categories.join("|")),
+            );
         }
         if let Some(encs) = it.get("enclosures").and_then(Value::as_array) {
-            let urls: Vec<String> = encs.iter().filter_map(|e| jstr(e, "url")).map(|u| link_key(&u)).collect();
-            let ours_urls: Option<Vec<String>> = o.map(|o| o.enclosures.iter().map(|e| link_key(&e.url)).collect());
-            agr.check(name, &f("enclosures"), Some(urls.join("|")), ours_urls.map(|u| u.join("|")));
+            let urls: Vec<String> = encs
+                .iter()
+                .filter_map(|e| jstr(e, "url"))
+                .map(|u| link_key(&u))
+                .collect();
+            let ours_urls: Option<Vec<String>> =
+                o.map(|o| o.enclosures.iter().map(|e| link_key(&e.url)).collect());
+            agr.check(
+                name,
+                &f("enclosures"),
+                Some(urls.join("|")),
+                ours_urls.map(|u| u.join("|")),
+            );
         }
-        agr.check(name, &f("image"), it.get("image").and_then(|i| jstr(i, "url")).map(|u| link_key(&u)), o.and_then(|o| o.image.as_deref()).map(link_key));
-        agr.check(name, &f("description"), jstr(it, "description").map(|t| clean_text(&t)), o.and_then(|o| o.summary.clone().or(o.content.clone())).map(|t| clean_text(&t)));
-        agr.check(name, &f("content"), jstr(it, "content").map(|t| clean_text(&t)), o.and_then(|o| o.content.as_deref()).map(clean_text));
-        agr.check(name, &f("title"), jstr(it, "title").map(|t| clean_text(&t)), o.and_then(|o| o.title.as_deref()).map(clean_text));
-        agr.check(name, &f("link"), jstr(it, "link").map(|l| link_key(&l)), o.and_then(|o| o.link.as_deref()).map(link_key));
-        agr.check(name, &f("published"), jstr(it, "publishedParsed").and_then(|d| date_key(&d)), stamp_key(o.and_then(|o| o.published.or(o.updated))));
-        agr.check(name, &f("updated"), jstr(it, "updatedParsed").and_then(|d| date_key(&d)), stamp_key(o.and_then(|o| o.updated)));
+        agr.check(
+            name,
+            &f("image"),
+            it.get("image")
+                .and_then(|i| jstr(i, "url"))
+                .map(|u| link_key(&u)),
+            o.and_then(|o| o.image.as_deref()).map(link_key),
+        );
+        agr.check(
+            name,
+            &f("description"),
+            jstr(it, "description").map(|t| clean_text(&t)),
+            o.and_then(|o| o.summary.clone().or(o.content.clone()))
+                .map(|t| clean_text(&t)),
+        );
+        agr.check(
+            name,
+            &f("content"),
+            jstr(it, "content").map(|t| clean_text(&t)),
+            o.and_then(|o| o.content.as_deref()).map(clean_text),
+        );
+        agr.check(
+            name,
+            &f("title"),
+            jstr(it, "title").map(|t| clean_text(&t)),
+            o.and_then(|o| o.title.as_deref()).map(clean_text),
+        );
+        agr.check(
+            name,
+            &f("link"),
+            jstr(it, "link").map(|l| link_key(&l)),
+            o.and_then(|o| o.link.as_deref()).map(link_key),
+        );
+        agr.check(
+            name,
+            &f("published"),
+            jstr(it, "publishedParsed").and_then(|d| date_key(&d)),
+            stamp_key(o.and_then(|o| o.published.or(o.updated))),
+        );
+        agr.check(
+            name,
+            &f("updated"),
+            jstr(it, "updatedParsed").and_then(|d| date_key(&d)),
+            stamp_key(o.and_then(|o| o.updated)),
+        );
     }
 }
 
@@ -250,28 +356,69 @@ fn feed_rs_link(links: Option<&Value>) -> Option<String> {
     let links = links?.as_array()?;
     links
         .iter()
-        .find(|l| matches!(l.get("rel"), None | Some(Value::Null)) || jstr(l, "rel").as_deref() == Some("alternate"))
+        .find(|l| {
+            matches!(l.get("rel"), None | Some(Value::Null))
+                || jstr(l, "rel").as_deref() == Some("alternate")
+        })
         .and_then(|l| jstr(l, "href"))
 }
 
 fn compare_feed_rs(agr: &mut Agreement, name: &str, ours: Option<&SourceFeed>, exp: &Value) {
     let empty = SourceFeed::default();
     let ours = ours.unwrap_or(&empty);
-    let text = |v: &Value, key: &str| v.get(key).and_then(|t| jstr(t, "content")).map(|t| clean_text(&t));
-    agr.check(name, "title", text(exp, "title"), ours.title.as_deref().map(clean_text));
-    agr.check(name, "link", feed_rs_link(exp.get("links")).map(|l| link_key(&l)), ours.link.as_deref().map(link_key));
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(|t| jstr(t, "content"))
+            .map(|t| clean_text(&t))
+    };
+    agr.check(
+        name,
+        "title",
+        text(exp, "title"),
+        ours.title.as_deref().map(clean_text),
+    );
+    agr.check(
+        name,
+        "link",
+        feed_rs_link(exp.get("links")).map(|l| link_key(&l)),
+        ours.link.as_deref().map(link_key),
+    );
     let is_rss = jstr(exp, "feed_type").is_some_and(|t| t.starts_with("RSS"));
-    let entries = exp.get("entries").and_then(Value::as_array).cloned().unwrap_or_default();
+    let entries = exp
+        .get("entries")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for (i, e) in entries.iter().enumerate() {
         let o = ours.items.get(i);
         let f = |s: &str| format!("entries[{i}].{s}");
-        agr.check(name, &f("title"), text(e, "title"), o.and_then(|o| o.title.as_deref()).map(clean_text));
-        agr.check(name, &f("link"), feed_rs_link(e.get("links")).map(|l| link_key(&l)), o.and_then(|o| o.link.as_deref()).map(link_key));
+        agr.check(
+            name,
+            &f("title"),
+            text(e, "title"),
+            o.and_then(|o| o.title.as_deref()).map(clean_text),
+        );
+        agr.check(
+            name,
+            &f("link"),
+            feed_rs_link(e.get("links")).map(|l| link_key(&l)),
+            o.and_then(|o| o.link.as_deref()).map(link_key),
+        );
         let published = jstr(e, "published").and_then(|d| date_key(&d));
-        agr.check(name, &f("published"), published.clone(), stamp_key(o.and_then(|o| o.published)));
+        agr.check(
+            name,
+            &f("published"),
+            published.clone(),
+            stamp_key(o.and_then(|o| o.published)),
+        );
         let updated = jstr(e, "updated").and_then(|d| date_key(&d));
         if !(is_rss && updated == published) {
-            agr.check(name, &f("updated"), updated, stamp_key(o.and_then(|o| o.updated)));
+            agr.check(
+                name,
+                &f("updated"),
+                updated,
+                stamp_key(o.and_then(|o| o.updated)),
+            );
         }
     }
 }
@@ -301,7 +448,9 @@ fn agreement_with_gofeed_and_feed_rs_expectations() {
                 }
                 input.with_extension("json")
             };
-            let Ok(exp) = std::fs::read_to_string(&expected) else { continue };
+            let Ok(exp) = std::fs::read_to_string(&expected) else {
+                continue;
+            };
             let exp: Value = serde_json::from_str(&exp).unwrap();
             let ours = read_plain(input);
             compare_gofeed(&mut gofeed, &format!("{kind}/{name}"), ours.as_ref(), &exp);
@@ -310,8 +459,14 @@ fn agreement_with_gofeed_and_feed_rs_expectations() {
     let mut feed_rs = Agreement::default();
     let mut files = Vec::new();
     walk(&feeds.join("feed-rs/fixture"), &mut files);
-    for exp_path in files.iter().filter(|p| p.to_string_lossy().ends_with(".serde.json")) {
-        let stem = exp_path.to_string_lossy().trim_end_matches(".serde.json").to_string();
+    for exp_path in files
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".serde.json"))
+    {
+        let stem = exp_path
+            .to_string_lossy()
+            .trim_end_matches(".serde.json")
+            .to_string();
         let input = ["xml", "json"]
             .iter()
             .map(|ext| PathBuf::from(format!("{stem}.{ext}")))
@@ -322,16 +477,30 @@ fn agreement_with_gofeed_and_feed_rs_expectations() {
         let name = input.strip_prefix(&feeds).unwrap().display().to_string();
         compare_feed_rs(&mut feed_rs, &name, ours.as_ref(), &exp);
     }
-    println!("gofeed agreement: {:.3} ({}/{})", gofeed.ratio(), gofeed.agreed, gofeed.stated);
+    println!(
+        "gofeed agreement: {:.3} ({}/{})",
+        gofeed.ratio(),
+        gofeed.agreed,
+        gofeed.stated
+    );
     for m in &gofeed.misses {
         println!("  gofeed miss: {m}");
     }
-    println!("feed-rs agreement: {:.3} ({}/{})", feed_rs.ratio(), feed_rs.agreed, feed_rs.stated);
+    println!(
+        "feed-rs agreement: {:.3} ({}/{})",
+        feed_rs.ratio(),
+        feed_rs.agreed,
+        feed_rs.stated
+    );
     for m in feed_rs.misses.iter().take(60) {
         println!("  feed-rs miss: {m}");
     }
     assert!(gofeed.stated > 40, "too few gofeed expectations found");
-    assert!(gofeed.ratio() >= 0.95, "gofeed agreement {:.3} < 0.95", gofeed.ratio());
+    assert!(
+        gofeed.ratio() >= 0.95,
+        "gofeed agreement {:.3} < 0.95",
+        gofeed.ratio()
+    );
 }
 
 /// `FEEDWRIGHT_DEBUG_FILE=path cargo test --test corpus_read debug_one -- --ignored --nocapture`
@@ -339,7 +508,9 @@ fn agreement_with_gofeed_and_feed_rs_expectations() {
 #[test]
 #[ignore]
 fn debug_one() {
-    let Ok(path) = std::env::var("FEEDWRIGHT_DEBUG_FILE") else { return };
+    let Ok(path) = std::env::var("FEEDWRIGHT_DEBUG_FILE") else {
+        return;
+    };
     let path = PathBuf::from(path);
     let bytes = std::fs::read(&path).unwrap();
     println!("{:#?}", read(&path, &bytes));

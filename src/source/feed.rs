@@ -90,7 +90,9 @@ fn read_xml_feed(
             )));
         }
     } else {
-        return Err(FeedError::NotAFeed("no XML element found in the body".into()));
+        return Err(FeedError::NotAFeed(
+            "no XML element found in the body".into(),
+        ));
     }
 
     let dates = Arc::new(Mutex::new(DateLog::default()));
@@ -105,8 +107,8 @@ fn read_xml_feed(
             });
         }
         Err(ParseFailure::Other(first)) => {
-            let salvaged = repair::salvage_xml(&repaired)
-                .ok_or_else(|| FeedError::Parse(first.clone()))?;
+            let salvaged =
+                repair::salvage_xml(&repaired).ok_or_else(|| FeedError::Parse(first.clone()))?;
             if let Ok(mut log) = dates.lock() {
                 *log = DateLog::default();
             }
@@ -186,10 +188,7 @@ fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
     // (slot, depth, text) of the element being collected.
     let mut collecting: Option<(u8, usize, String)> = None;
     let mut in_item: Option<usize> = None;
-    loop {
-        let Ok((ns, event)) = reader.read_resolved_event() else {
-            break;
-        };
+    while let Ok((ns, event)) = reader.read_resolved_event() {
         let ns = match ns {
             ResolveResult::Bound(n) => n.as_ref().to_string(),
             _ => String::new(),
@@ -199,8 +198,7 @@ fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
                 let local = e.local_name().as_ref().to_string();
                 let parent_is_channel = stack.last().is_some_and(|p| p == "channel");
                 let parent_is_rdf = stack.last().is_some_and(|p| p == "RDF");
-                if local == "item" && in_item.is_none() && (parent_is_channel || parent_is_rdf)
-                {
+                if local == "item" && in_item.is_none() && (parent_is_channel || parent_is_rdf) {
                     items.push(Extras::default());
                     in_item = Some(stack.len() + 1);
                 }
@@ -339,9 +337,9 @@ fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, P
         })
         .build();
     parser.parse(text.as_bytes()).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
-            ParseFailure::NoFeedRoot
-        }
+        feed_rs::parser::ParseFeedError::ParseError(
+            feed_rs::parser::ParseErrorKind::NoFeedRoot,
+        ) => ParseFailure::NoFeedRoot,
         other => ParseFailure::Other(other.to_string()),
     })
 }
@@ -390,7 +388,11 @@ fn fallback_date(raw: &str) -> Option<ParsedDate> {
     if let Ok(at) = DateTime::parse_from_rfc2822(&r) {
         return Some(exact(at));
     }
-    for fmt in ["%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z", "%d %b %y %H:%M:%S %z"] {
+    for fmt in [
+        "%d %b %Y %H:%M:%S %z",
+        "%d %b %Y %H:%M %z",
+        "%d %b %y %H:%M:%S %z",
+    ] {
         if let Ok(at) = DateTime::parse_from_str(&r, fmt) {
             return Some(exact(at));
         }
@@ -402,7 +404,9 @@ fn fallback_date(raw: &str) -> Option<ParsedDate> {
     }
     // ISO 8601 / W3C-DTF variants.
     let iso = s.replace(' ', "T");
-    let iso = iso.strip_suffix('z').map_or(iso.clone(), |b| format!("{b}Z"));
+    let iso = iso
+        .strip_suffix('z')
+        .map_or(iso.clone(), |b| format!("{b}Z"));
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f%:z",
         "%Y-%m-%dT%H:%M:%S%.f%z",
@@ -427,7 +431,10 @@ fn fallback_date(raw: &str) -> Option<ParsedDate> {
             return Some(utc_naive(n, DatePrecision::Exact));
         }
     }
-    let date_only = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|n| utc_naive(n, DatePrecision::DateOnly));
+    let date_only = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .map(|n| utc_naive(n, DatePrecision::DateOnly))
+    };
     for fmt in ["%Y-%m-%d", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
             return date_only(d);
@@ -510,11 +517,10 @@ fn pick_link(links: &[Link]) -> Option<&Link> {
         .iter()
         .filter(|l| l.href != repair::NO_LINK_SENTINEL)
         .collect();
-    let html_alternate = links.iter().filter(|l| is_home_link(l)).find(|l| {
-        l.media_type
-            .as_deref()
-            .is_none_or(|t| t.contains("html"))
-    });
+    let html_alternate = links
+        .iter()
+        .filter(|l| is_home_link(l))
+        .find(|l| l.media_type.as_deref().is_none_or(|t| t.contains("html")));
     html_alternate
         .or_else(|| links.iter().find(|l| is_home_link(l)))
         .or_else(|| links.iter().find(|l| non_enclosure(l)))
@@ -546,10 +552,14 @@ fn first_img_src(html: &str) -> Option<String> {
     static IMG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let re = IMG
         .get_or_init(|| {
-            regex::Regex::new(r#"(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))"#).ok()
+            regex::Regex::new(r#"(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))"#)
+                .ok()
         })
         .as_ref()?;
-    let end = html.char_indices().nth(65536).map_or(html.len(), |(i, _)| i);
+    let end = html
+        .char_indices()
+        .nth(65536)
+        .map_or(html.len(), |(i, _)| i);
     let caps = re.captures(&html[..end])?;
     let src = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().trim();
     (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
@@ -582,7 +592,9 @@ fn split_rss_person(raw: &str) -> Option<Person> {
 fn clean_person_name(name: &str) -> Option<String> {
     let n = name
         .trim()
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '[' | ']' | ',' | '"'))
+        .trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '[' | ']' | ',' | '"')
+        })
         .trim();
     (!n.is_empty()).then(|| n.to_string())
 }
@@ -758,8 +770,15 @@ fn map_entry(
         }
     };
     for l in &e.links {
-        if l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("enclosure")) {
-            push_enclosure(absolute(&l.href, entry_base), l.media_type.clone(), l.length);
+        if l.rel
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("enclosure"))
+        {
+            push_enclosure(
+                absolute(&l.href, entry_base),
+                l.media_type.clone(),
+                l.length,
+            );
         }
     }
     let mut image: Option<String> = None;
@@ -789,7 +808,11 @@ fn map_entry(
     if image.is_none() {
         image = enclosures
             .iter()
-            .find(|x| x.mime_type.as_deref().is_some_and(|t| t.starts_with("image/")))
+            .find(|x| {
+                x.mime_type
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("image/"))
+            })
             .map(|x| x.url.clone());
     }
 
@@ -806,7 +829,9 @@ fn map_entry(
         .iter()
         .find(|l| {
             l.target == Some(LinkTarget::Comments)
-                || l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("replies"))
+                || l.rel
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case("replies"))
                     && l.media_type.as_deref().is_none_or(|t| t.contains("html"))
         })
         .and_then(|l| absolute(&l.href, entry_base));
@@ -1011,4 +1036,254 @@ fn read_json_feed(text: &str, ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedE
         items,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn ctx(url: &Url) -> ReadContext<'_> {
+        ReadContext {
+            source_id: "src",
+            feed_url: Some(url),
+            http_charset: None,
+        }
+    }
+
+    fn read(xml: &str) -> SourceFeed {
+        let url = Url::parse("https://example.org/feed.xml").unwrap();
+        read_feed(xml.as_bytes(), &ctx(&url)).unwrap()
+    }
+
+    #[test]
+    fn rss_item_maps_to_the_model() {
+        let f = read(
+            r#"<?xml version="1.0" encoding="iso-8859-1"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Blog &amp; co</title><link>https://example.org/</link>
+<atom:link rel="self" href="https://example.org/feed.xml"/>
+<description>D</description><language>en-GB</language>
+<item><title>Caf&eacute; &nbsp;news</title><link>/posts/1</link>
+<guid isPermaLink="false">post-1</guid>
+<pubDate>Tue, 10 Jun 2003 04:00:00 +0200</pubDate>
+<author>jo@example.org (Jo Bloggs)</author>
+<description>short</description><content:encoded><![CDATA[<p>full</p>]]></content:encoded>
+<category>a</category><category>b</category>
+<enclosure url="https://example.org/a.mp3" type="audio/mpeg" length="123"/>
+<comments>https://example.org/posts/1#c</comments>
+</item></channel></rss>"#,
+        );
+        assert_eq!(f.title.as_deref(), Some("Blog & co"));
+        assert_eq!(f.link.as_deref(), Some("https://example.org/"));
+        assert_eq!(f.language.as_deref(), Some("en-gb"));
+        let at = FixedOffset::east_opt(7200)
+            .unwrap()
+            .with_ymd_and_hms(2003, 6, 10, 4, 0, 0)
+            .unwrap();
+        let origin = Origin {
+            source_id: "src".into(),
+            title: Some("Blog & co".into()),
+            link: Some("https://example.org/".into()),
+            feed_url: Some("https://example.org/feed.xml".into()),
+        };
+        assert_eq!(
+            f.items,
+            vec![Item {
+                id: String::new(),
+                guid: Some("post-1".into()),
+                source_ids: vec!["src".into()],
+                title: Some("Café \u{a0}news".into()),
+                link: Some("https://example.org/posts/1".into()),
+                published: Some(Stamp::exact(at)),
+                updated: None,
+                authors: vec![Person {
+                    name: Some("Jo Bloggs".into()),
+                    email: Some("jo@example.org".into()),
+                    uri: None
+                }],
+                summary: Some("short".into()),
+                content: Some("<p>full</p>".into()),
+                categories: vec!["a".into(), "b".into()],
+                enclosures: vec![Enclosure {
+                    url: "https://example.org/a.mp3".into(),
+                    mime_type: Some("audio/mpeg".into()),
+                    length: Some(123)
+                }],
+                image: None,
+                language: Some("en-gb".into()),
+                comments: Some("https://example.org/posts/1#c".into()),
+                origin: Some(origin),
+            }]
+        );
+        assert_eq!(
+            f.warnings,
+            vec!["repaired 2 undeclared HTML entities".to_string()]
+        );
+    }
+
+    #[test]
+    fn rss_description_alone_is_content_and_missing_guid_is_none() {
+        let f = read(
+            r#"<rss version="2.0"><channel><item><title>T</title><description>&lt;b&gt;x&lt;/b&gt;</description></item></channel></rss>"#,
+        );
+        let item = &f.items[0];
+        assert_eq!(item.guid, None);
+        assert_eq!(item.summary, None);
+        assert_eq!(item.content.as_deref(), Some("<b>x</b>"));
+    }
+
+    #[test]
+    fn atom_entry_maps_to_the_model() {
+        let f = read(
+            r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr" xml:base="https://blog.example.com/">
+<title type="text">A &lt; B</title>
+<link rel="self" href="/atom"/><link rel="alternate" type="text/html" href="/"/>
+<entry><id>tag:x,2024:1</id><title type="html">&lt;em&gt;Hi&lt;/em&gt;</title>
+<link rel="replies" type="text/html" href="c/1"/><link rel="alternate" href="p/1"/>
+<link rel="enclosure" href="v.mp4" type="video/mp4" length="9"/>
+<updated>2024-03-01T10:00:00Z</updated>
+<author><name>Ann</name><email>ann@example.com</email><uri>https://ann.example.com/</uri></author>
+<summary>S &amp; T</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Body</p></div></content>
+<category term="t1" label="Label 1"/><category term="" label="L2"/>
+</entry></feed>"#,
+        );
+        assert_eq!(f.title.as_deref(), Some("A &lt; B"));
+        assert_eq!(f.link.as_deref(), Some("https://blog.example.com/"));
+        let item = &f.items[0];
+        assert_eq!(item.guid.as_deref(), Some("tag:x,2024:1"));
+        assert_eq!(item.title.as_deref(), Some("<em>Hi</em>"));
+        assert_eq!(item.link.as_deref(), Some("https://blog.example.com/p/1"));
+        assert_eq!(
+            item.comments.as_deref(),
+            Some("https://blog.example.com/c/1")
+        );
+        assert_eq!(item.published, None);
+        assert_eq!(
+            item.updated.map(|s| s.utc),
+            Some(Utc.with_ymd_and_hms(2024, 3, 1, 10, 0, 0).unwrap())
+        );
+        assert_eq!(item.summary.as_deref(), Some("S &amp; T"));
+        assert_eq!(item.content.as_deref(), Some("<p>Body</p>"));
+        assert_eq!(item.categories, vec!["t1".to_string(), "L2".to_string()]);
+        assert_eq!(item.enclosures.len(), 1);
+        assert_eq!(item.enclosures[0].url, "https://blog.example.com/v.mp4");
+        assert_eq!(item.language.as_deref(), Some("fr"));
+        assert_eq!(
+            item.authors,
+            vec![Person {
+                name: Some("Ann".into()),
+                email: Some("ann@example.com".into()),
+                uri: Some("https://ann.example.com/".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn date_only_and_unreadable_dates() {
+        let f = read(
+            r#"<rss version="2.0"><channel><item><title>a</title><pubDate>2024-05-06</pubDate></item><item><title>b</title><pubDate>someday soon</pubDate></item></channel></rss>"#,
+        );
+        let p = f.items[0].published.unwrap();
+        assert_eq!(p.precision, DatePrecision::DateOnly);
+        assert_eq!(p.utc, Utc.with_ymd_and_hms(2024, 5, 6, 0, 0, 0).unwrap());
+        assert_eq!(f.items[1].published, None);
+        assert!(
+            f.warnings
+                .contains(&"unreadable date `someday soon`".to_string())
+        );
+    }
+
+    #[test]
+    fn media_thumbnail_is_the_image_and_media_content_an_enclosure() {
+        let f = read(
+            r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item><title>a</title>
+<media:thumbnail url="https://e.org/t.jpg"/><media:content url="https://e.org/v.mp4" type="video/mp4"/></item></channel></rss>"#,
+        );
+        let item = &f.items[0];
+        assert_eq!(item.image.as_deref(), Some("https://e.org/t.jpg"));
+        assert_eq!(
+            item.enclosures
+                .iter()
+                .map(|e| e.url.as_str())
+                .collect::<Vec<_>>(),
+            vec!["https://e.org/v.mp4"]
+        );
+    }
+
+    #[test]
+    fn json_feed_maps_to_the_model() {
+        let f = read(
+            r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","home_page_url":"https://j.example/",
+"language":"en","authors":[{"name":"Jay"}],
+"items":[{"id":42,"url":"/p/42","title":"A & B","content_text":"1 < 2","summary":"s",
+"date_published":"2024-01-02T03:04:05+01:00","date_modified":"2024-01-03T00:00:00Z","image":"i.png",
+"tags":["x"],"attachments":[{"url":"https://j.example/a.mp3","size_in_bytes":7}]}]}"#,
+        );
+        assert_eq!(f.title.as_deref(), Some("J"));
+        assert_eq!(f.authors[0].name.as_deref(), Some("Jay"));
+        let item = &f.items[0];
+        assert_eq!(item.guid.as_deref(), Some("42"));
+        assert_eq!(item.link.as_deref(), Some("https://j.example/p/42"));
+        assert_eq!(item.title.as_deref(), Some("A &amp; B"));
+        assert_eq!(item.content.as_deref(), Some("1 &lt; 2"));
+        assert_eq!(item.summary.as_deref(), Some("s"));
+        assert_eq!(item.published.unwrap().offset_secs, 3600);
+        // Relative to the item page.
+        assert_eq!(item.image.as_deref(), Some("https://j.example/p/i.png"));
+        assert_eq!(item.enclosures[0].length, Some(7));
+        assert_eq!(item.enclosures[0].mime_type, None);
+        assert_eq!(item.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn broken_documents_keep_whole_entries() {
+        let f = read(
+            r#"<rss version="2.0"><channel><title>T</title><item><title>one</title></item><item><title>two</title></item><item><title>thr"#,
+        );
+        assert_eq!(
+            f.items
+                .iter()
+                .map(|i| i.title.clone().unwrap())
+                .collect::<Vec<_>>(),
+            vec!["one", "two"]
+        );
+        assert!(
+            f.warnings.iter().any(|w| w.starts_with("broken document")),
+            "{:?}",
+            f.warnings
+        );
+    }
+
+    #[test]
+    fn not_feeds() {
+        let url = Url::parse("https://example.org/").unwrap();
+        for body in [
+            "",
+            "  \n",
+            "<!DOCTYPE html><html><head></head><body>hi</body></html>",
+            "{\"a\":1}",
+            "plain",
+        ] {
+            assert!(
+                matches!(
+                    read_feed(body.as_bytes(), &ctx(&url)),
+                    Err(FeedError::NotAFeed(_))
+                ),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn old_dialects_are_read() {
+        let f = read(
+            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title type="text/plain">Old</title><entry><title mode="escaped" type="text/html">E</title><issued>2004-01-01T19:48:21Z</issued></entry></feed>"#,
+        );
+        assert_eq!(f.title.as_deref(), Some("Old"));
+        assert!(f.items[0].published.is_some());
+        let f =
+            read(r#"<rss version="0.94"><channel><item><title>x</title></item></channel></rss>"#);
+        assert_eq!(f.items.len(), 1);
+    }
 }

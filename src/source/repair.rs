@@ -72,14 +72,21 @@ impl RepairReport {
         add(self.unknown_entities, "unknown entities (escaped as text)");
         add(self.bare_ampersands, "bare ampersands");
         add(self.forbidden_chars, "characters XML forbids (removed)");
-        add(self.leading_garbage, "bytes of garbage before the document (dropped)");
+        add(
+            self.leading_garbage,
+            "bytes of garbage before the document (dropped)",
+        );
         w
     }
 }
 
 /// Decides what kind of document the text is from its first non-blank character.
 pub fn doc_kind(text: &str) -> DocKind {
-    match text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').chars().next() {
+    match text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .chars()
+        .next()
+    {
         None => DocKind::Empty,
         Some('{') | Some('[') => DocKind::Json,
         Some('<') => DocKind::Xml,
@@ -388,8 +395,8 @@ pub fn repair_xml(text: &str) -> (String, RepairReport) {
         if rest.starts_with('<') {
             let (section_end, terminator) = if rest.starts_with("<![CDATA[") {
                 (rest.find("]]>"), 3)
-            } else if rest.starts_with("<!--") {
-                (rest[4..].find("-->").map(|e| e + 4), 3)
+            } else if let Some(comment) = rest.strip_prefix("<!--") {
+                (comment.find("-->").map(|e| e + 4), 3)
             } else if rest.starts_with("<?") {
                 (rest.find("?>"), 2)
             } else if rest
@@ -498,7 +505,9 @@ fn classify_reference<'a>(
                     (end + 1, Reference::Keep)
                 }
                 // `&#X41;` is not XML: write it the XML way.
-                Some(c) if is_xml_char(c) => (end + 1, Reference::Replace(format!("&#{};", c as u32))),
+                Some(c) if is_xml_char(c) => {
+                    (end + 1, Reference::Replace(format!("&#{};", c as u32)))
+                }
                 // A reference to a character XML forbids: dropped.
                 _ => {
                     report.forbidden_chars += 1;
@@ -577,13 +586,28 @@ fn push_xml_chars(out: &mut String, s: &str, report: &mut RepairReport) {
 /// Namespaces of old dialects that feed-rs does not know, and the ones it reads them as.
 const NAMESPACE_ALIASES: &[(&str, &str)] = &[
     ("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom"),
-    ("http://my.netscape.com/rdf/simple/0.9/", "http://purl.org/rss/1.0/"),
-    ("http://backend.userland.com/rss2", "http://purl.org/rss/1.0/"),
-    ("http://backend.userland.com/rss", "http://purl.org/rss/1.0/"),
-    ("http://blogs.law.harvard.edu/tech/rss", "http://purl.org/rss/1.0/"),
+    (
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://backend.userland.com/rss2",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://backend.userland.com/rss",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://blogs.law.harvard.edu/tech/rss",
+        "http://purl.org/rss/1.0/",
+    ),
     ("http://purl.org/net/rss1.1#", "http://purl.org/rss/1.0/"),
     // Apple's documents long spelled the iTunes namespace with capitals; feed-rs matches exactly.
-    ("http://www.itunes.com/DTDs/PodCast-1.0.dtd", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
+    (
+        "http://www.itunes.com/DTDs/PodCast-1.0.dtd",
+        "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    ),
 ];
 
 /// Prefixes feeds use without declaring them, and their usual namespaces.
@@ -617,14 +641,15 @@ pub fn rewrite_root(text: &str) -> Option<String> {
     let mut new_tag = tag.to_string();
     if local == "rss" {
         let version = pseudo_attr(tag, "version");
-        let known = matches!(version.as_deref(), Some("2.0") | Some("0.91") | Some("0.92"));
+        let known = matches!(
+            version.as_deref(),
+            Some("2.0") | Some("0.91") | Some("0.92")
+        );
         if !known {
             new_tag = match version {
-                Some(v) => new_tag.replacen(&format!("\"{v}\""), "\"2.0\"", 1).replacen(
-                    &format!("'{v}'"),
-                    "'2.0'",
-                    1,
-                ),
+                Some(v) => new_tag
+                    .replacen(&format!("\"{v}\""), "\"2.0\"", 1)
+                    .replacen(&format!("'{v}'"), "'2.0'", 1),
                 None => new_tag.replacen(name, &format!("{name} version=\"2.0\""), 1),
             };
         }
@@ -951,10 +976,9 @@ pub fn salvage_xml(text: &str) -> Option<String> {
                     out.push_str("?>");
                 }
             }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(_) => {
-                // Drop a partially read entry.
+            Ok(Event::Eof) if stack.is_empty() => break,
+            Ok(Event::Eof) | Err(_) => {
+                // Truncated or broken here: drop a partially read entry.
                 if let Some(pos) = stack
                     .iter()
                     .position(|(n, _)| matches!(local_name(n), "item" | "entry"))
@@ -966,6 +990,7 @@ pub fn salvage_xml(text: &str) -> Option<String> {
                 }
                 break;
             }
+            Ok(_) => {}
         }
     }
     if !saw_root {
@@ -1031,7 +1056,10 @@ mod tests {
         let d = decode(b, Some("iso-8859-1"));
         assert_eq!(d.source, EncodingSource::Http);
         assert!(d.text.contains("café"));
-        let d = decode(b"<?xml version='1.0' encoding='iso-8859-1'?><a>caf\xe9</a>", None);
+        let d = decode(
+            b"<?xml version='1.0' encoding='iso-8859-1'?><a>caf\xe9</a>",
+            None,
+        );
         assert_eq!(d.source, EncodingSource::Declared);
         assert_eq!(d.encoding, encoding_rs::WINDOWS_1252);
         assert!(d.text.contains("café"));
@@ -1065,7 +1093,9 @@ mod tests {
     #[test]
     fn strips_encoding_from_prolog() {
         assert_eq!(
-            strip_declared_encoding("\u{feff}<?xml version=\"1.0\" encoding='ISO-8859-1' standalone=\"yes\"?><a/>"),
+            strip_declared_encoding(
+                "\u{feff}<?xml version=\"1.0\" encoding='ISO-8859-1' standalone=\"yes\"?><a/>"
+            ),
             "<?xml version=\"1.0\" standalone=\"yes\"?><a/>"
         );
         assert_eq!(strip_declared_encoding("<a/>"), "<a/>");
@@ -1073,14 +1103,21 @@ mod tests {
 
     #[test]
     fn drops_leading_garbage() {
-        assert_eq!(strip_leading_garbage("\n\n junk < 3 <?xml?><a/>"), ("<?xml?><a/>", 12));
+        assert_eq!(
+            strip_leading_garbage("\n\n junk < 3 <?xml?><a/>"),
+            ("<?xml?><a/>", 12)
+        );
         assert_eq!(strip_leading_garbage("<rss/>"), ("<rss/>", 0));
     }
 
     #[test]
     fn html_entities_become_numeric() {
-        let (out, r) = repair_xml("<a>caf&eacute;&nbsp;&rsquo; &amp; &lt;b&gt; &#233; &#x2019;</a>");
-        assert_eq!(out, "<a>caf&#233;&#160;&#8217; &amp; &lt;b&gt; &#233; &#x2019;</a>");
+        let (out, r) =
+            repair_xml("<a>caf&eacute;&nbsp;&rsquo; &amp; &lt;b&gt; &#233; &#x2019;</a>");
+        assert_eq!(
+            out,
+            "<a>caf&#233;&#160;&#8217; &amp; &lt;b&gt; &#233; &#x2019;</a>"
+        );
         assert_eq!(r.html_entities, 3);
         assert_eq!(r.bare_ampersands, 0);
     }
@@ -1088,7 +1125,10 @@ mod tests {
     #[test]
     fn bare_ampersands_and_unknown_entities_are_escaped() {
         let (out, r) = repair_xml("<a href=\"?a=1&b=2\">Q&A & co &bogus; &#xZZ;</a>");
-        assert_eq!(out, "<a href=\"?a=1&amp;b=2\">Q&amp;A &amp; co &amp;bogus; &amp;#xZZ;</a>");
+        assert_eq!(
+            out,
+            "<a href=\"?a=1&amp;b=2\">Q&amp;A &amp; co &amp;bogus; &amp;#xZZ;</a>"
+        );
         assert_eq!(r.bare_ampersands, 4);
         assert_eq!(r.unknown_entities, 1);
     }
@@ -1142,7 +1182,9 @@ mod tests {
     #[test]
     fn rss_href_links() {
         assert_eq!(
-            rss_href_links_to_text("<item><link href=\"http://a/\" /><atom:link href=\"x\"/><link rel=\"self\" href=\"y\"/></item>"),
+            rss_href_links_to_text(
+                "<item><link href=\"http://a/\" /><atom:link href=\"x\"/><link rel=\"self\" href=\"y\"/></item>"
+            ),
             "<item><link>http://a/</link><atom:link href=\"x\"/><link rel=\"self\" href=\"y\"/></item>"
         );
         assert_eq!(
@@ -1154,7 +1196,9 @@ mod tests {
     #[test]
     fn atom_text_types() {
         assert_eq!(
-            fix_atom_text_types("<feed><title type=\"text/plain\">a</title><summary type='application/xhtml+xml' mode=\"xml\"><div/></summary><content type=\"image/png\" src=\"x\"/><![CDATA[<title type=\"x\">]]></feed>"),
+            fix_atom_text_types(
+                "<feed><title type=\"text/plain\">a</title><summary type='application/xhtml+xml' mode=\"xml\"><div/></summary><content type=\"image/png\" src=\"x\"/><![CDATA[<title type=\"x\">]]></feed>"
+            ),
             "<feed><title type=\"text\">a</title><summary type=\"xhtml\" mode=\"xml\"><div/></summary><content type=\"image/png\" src=\"x\"/><![CDATA[<title type=\"x\">]]></feed>"
         );
     }
