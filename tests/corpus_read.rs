@@ -108,6 +108,7 @@ fn every_corpus_file_reads_without_panic() {
     );
     let (mut ok, mut not_feed, mut parse_err, mut panics) = (0, 0, 0, Vec::new());
     let (mut wf_total, mut wf_failed) = (0, Vec::new());
+    let mut parse_failures = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
         let rel = path.strip_prefix(&feeds).unwrap().display().to_string();
@@ -127,6 +128,7 @@ fn every_corpus_file_reads_without_panic() {
             }
             Ok(Err(e @ FeedError::Parse(_))) => {
                 parse_err += 1;
+                parse_failures.push(format!("{rel}: {e}"));
                 e.to_string()
             }
         };
@@ -146,6 +148,9 @@ fn every_corpus_file_reads_without_panic() {
         files.len(),
         panics.len()
     );
+    for f in &parse_failures {
+        println!("  parse error: {f}");
+    }
     println!(
         "feedparser well-formed cases that fail: {} of {wf_total}",
         wf_failed.len()
