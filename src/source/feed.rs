@@ -114,6 +114,11 @@ fn read_xml_feed(
             }
             let feed = parse_with_feed_rs(&salvaged, &dates)
                 .map_err(|_| FeedError::Parse(first.clone()))?;
+            let had_entries = repaired.contains("<item") || repaired.contains("<entry");
+            if feed.entries.is_empty() && had_entries {
+                // No entry could be read whole: a failure, so the stored items stay.
+                return Err(FeedError::Parse(first));
+            }
             warnings.push(format!(
                 "broken document ({first}); kept the {} entries that could be read",
                 feed.entries.len()
@@ -1253,6 +1258,16 @@ mod tests {
             "{:?}",
             f.warnings
         );
+    }
+
+    #[test]
+    fn a_broken_document_with_no_whole_entry_is_an_error() {
+        let url = Url::parse("https://example.org/").unwrap();
+        let body = r#"<rss version="2.0"><channel><title>T</title><item><title>cut"#;
+        assert!(matches!(
+            read_feed(body.as_bytes(), &ctx(&url)),
+            Err(FeedError::Parse(_))
+        ));
     }
 
     #[test]
