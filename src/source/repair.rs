@@ -725,6 +725,12 @@ fn rename_atom03(body: &str) -> String {
     out
 }
 
+/// Index of the `>` closing the tag at the start of `rest`, looked for in a bounded window so
+/// that scanning many unterminated tags stays linear.
+fn tag_end(rest: &str) -> Option<usize> {
+    rest.as_bytes().iter().take(8192).position(|&b| b == b'>')
+}
+
 /// RSS has no `<link href="…"/>`, but feeds write it (Atom habits); feed-rs reads only the
 /// element's text, so the unprefixed, empty form becomes `<link>…</link>`.
 pub fn rss_href_links_to_text(text: &str) -> String {
@@ -737,7 +743,7 @@ pub fn rss_href_links_to_text(text: &str) -> String {
             .as_bytes()
             .get(5)
             .is_some_and(|b| b.is_ascii_whitespace());
-        let tag = rest.find('>').map(|c| &rest[..=c]);
+        let tag = tag_end(rest).map(|c| &rest[..=c]);
         let href = tag
             .filter(|t| spaced && t.ends_with("/>") && !t.contains("rel="))
             .and_then(|t| pseudo_attr(&t[5..], "href"));
@@ -773,7 +779,7 @@ pub fn add_rss1_link_sentinels(text: &str) -> String {
         let rest = &text[at..];
         let after = rest.as_bytes().get(5).copied();
         let is_item = matches!(after, Some(b'>') | Some(b' ' | b'\t' | b'\r' | b'\n'));
-        match (is_item, rest.find('>')) {
+        match (is_item, tag_end(rest)) {
             (true, Some(close)) if !rest[..close].ends_with('/') => {
                 out.push_str(&text[i..=at + close]);
                 out.push_str("<link>");
