@@ -50,8 +50,21 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read every enabled source and write the configured feeds to out/.
-    Run,
+    /// Read the sources that are due (or those named) and rebuild the feeds in out/.
+    Run {
+        /// Read only these sources (even if not due); feeds are still rebuilt from every
+        /// source's stored items.
+        #[arg(value_name = "SOURCE_ID")]
+        sources: Vec<String>,
+        /// Read every enabled source now, whether due or not.
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate feeds.toml without touching the network.
     Check,
+    /// Drop a source's stored items and validators so the next run reads it afresh.
+    Forget {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
+    },
 }

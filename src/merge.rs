@@ -2,8 +2,10 @@
 //! sources by canonical link (never by guid alone), keeping the richest fields; newest first with
 //! a stable tie-break; cut to `max_items`. Pure: values in, values out.
 
+use crate::config::{Filter, FilterField};
 use crate::model::Item;
 use crate::normalise::fill_missing;
+use chrono::{DateTime, Utc};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
@@ -67,6 +69,51 @@ pub fn merge_items(groups: Vec<Vec<Item>>, max_items: usize) -> Vec<Item> {
     out
 }
 
+/// Keep the items a feed's filters let through: any `include` matches (or there is none), no
+/// `exclude` matches, not older than `max_age` (on the published date, else first seen) and not
+/// before `min_date`.
+pub fn filter_items(
+    items: Vec<Item>,
+    include: &[Filter],
+    exclude: &[Filter],
+    max_age: Option<std::time::Duration>,
+    min_date: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<Item> {
+    let oldest = max_age
+        .and_then(|a| chrono::Duration::from_std(a).ok())
+        .and_then(|a| now.checked_sub_signed(a));
+    let floor = match (oldest, min_date) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    items
+        .into_iter()
+        .filter(|item| match (floor, item.sort_date()) {
+            (Some(f), Some(d)) => d >= f,
+            _ => true,
+        })
+        .filter(|item| {
+            let text_of = |field: FilterField| -> Vec<&str> {
+                match field {
+                    FilterField::Title => item.title.as_deref().into_iter().collect(),
+                    FilterField::Summary => item.summary.as_deref().into_iter().collect(),
+                    FilterField::Content => item.content.as_deref().into_iter().collect(),
+                    FilterField::Link => item.link.as_deref().into_iter().collect(),
+                    FilterField::Category => item.categories.iter().map(String::as_str).collect(),
+                    FilterField::Author => item
+                        .authors
+                        .iter()
+                        .filter_map(|a| a.name.as_deref().or(a.email.as_deref()))
+                        .collect(),
+                }
+            };
+            (include.is_empty() || include.iter().any(|f| f.matches(text_of)))
+                && !exclude.iter().any(|f| f.matches(text_of))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +155,44 @@ mod tests {
         assert_eq!(merged[0].id, "tag:b,1");
         assert_eq!(merged[0].source_ids, vec!["b".to_string(), "a".to_string()]);
         assert_eq!(merged[0].content.as_deref(), Some("<p>full text</p>"));
+    }
+
+    #[test]
+    fn filters_include_exclude_and_age() {
+        let mut a = item("a", "1", None, 20);
+        a.title = Some("Rust 2.0 released".into());
+        let mut b = item("a", "2", None, 21);
+        b.title = Some("Trusty old news".into());
+        b.categories = vec!["Sport".into()];
+        let mut c = item("a", "3", None, 2);
+        c.title = Some("Rust in old days".into());
+        let inc = [crate::config::parse_filter("rust").unwrap()];
+        let now = Utc.with_ymd_and_hms(2026, 1, 22, 0, 0, 0).unwrap();
+        let kept = filter_items(
+            vec![a.clone(), b.clone(), c.clone()],
+            &inc,
+            &[],
+            None,
+            None,
+            now,
+        );
+        let ids: Vec<_> = kept.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["1", "3"],
+            "whole-word, case-insensitive: not 'Trusty'"
+        );
+        let exc = [crate::config::parse_filter("category:sport").unwrap()];
+        let kept = filter_items(
+            vec![a, b, c],
+            &[],
+            &exc,
+            Some(std::time::Duration::from_secs(7 * 86_400)),
+            None,
+            now,
+        );
+        let ids: Vec<_> = kept.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["1"]);
     }
 
     #[test]

@@ -298,13 +298,15 @@ fn paths_resolve_against_the_config_folder() {
     assert_eq!(config.settings.out_dir, PathBuf::from("/cfg/www"));
     assert_eq!(config.settings.state, PathBuf::from("/var/lib/fw.db"));
     assert_eq!(config.settings.status_file, PathBuf::from("/cfg/st.json"));
-    // a bare file name: relative paths stay relative
+    // a bare file name: paths resolve against the current folder, made absolute so they do
+    // not depend on the working directory later (regression: local sources failed to open)
     let config = match parse("", Path::new("feeds.toml")) {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(config.settings.out_dir, PathBuf::from("out"));
-    assert_eq!(config.settings.status_file, PathBuf::from("status.json"));
+    let cwd = std::env::current_dir().unwrap();
+    assert_eq!(config.settings.out_dir, cwd.join("out"));
+    assert_eq!(config.settings.status_file, cwd.join("status.json"));
 }
 
 #[test]

@@ -211,7 +211,14 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
     let ctx = Ctx {
         text,
         path,
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        // Absolute, so sources and outputs do not depend on the working directory later.
+        dir: {
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf())
+        },
     };
 
     let tree = match DeTable::parse(text) {

@@ -32,6 +32,13 @@ pub enum FetchError {
     },
 }
 
+impl FetchError {
+    /// When the server asked us to come back (Retry-After), if it did.
+    pub fn retry_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+}
+
 /// Install the TLS crypto provider once (reqwest is built without one; building a client
 /// without a provider installed panics).
 pub fn install_tls_provider() {

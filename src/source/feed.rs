@@ -384,10 +384,10 @@ fn fallback_date(raw: &str) -> Option<ParsedDate> {
         }
     }
     for (from, to) in [(" UTC", " +0000"), (" Z", " +0000"), (" -0000", " +0000")] {
-        if let Some(stripped) = r.strip_suffix(from.trim_start()) {
-            if stripped.ends_with(' ') {
-                r = format!("{}{}", stripped, to.trim_start());
-            }
+        if let Some(stripped) = r.strip_suffix(from.trim_start())
+            && stripped.ends_with(' ')
+        {
+            r = format!("{}{}", stripped, to.trim_start());
         }
     }
     if let Ok(at) = DateTime::parse_from_rfc2822(&r) {
