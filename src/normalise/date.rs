@@ -1531,3 +1531,33 @@ mod tests {
         }
     }
 }
+
+/// What resolving a date found on a web page needs: the fetch time, the source's timezone and
+/// language hints, the day-first switch and an optional explicit format.
+#[derive(Debug, Clone, Copy)]
+pub struct DateContext<'a> {
+    /// The fetch time (`--now`): relative and partial dates resolve against it.
+    pub now: DateTime<Utc>,
+    /// For dates without an offset (IANA zone from `timezone`); UTC when `None`.
+    pub timezone: Option<chrono_tz::Tz>,
+    /// Language hint (`en`, `es`, …) for month names and relative phrases; all known languages
+    /// are tried when `None`.
+    pub language: Option<&'a str>,
+    /// `09/01/2026` is 9 January when true.
+    pub day_first: bool,
+    /// A strftime-like format (`date_format`) tried first.
+    pub format: Option<&'a str>,
+}
+
+/// Resolve a date as a human wrote it on a page ("Jan 9", "5 days ago", "ayer", "9 janvier
+/// 2026", an ISO string …) into a stamp with its precision. (Being extended by the date-engine
+/// work: absolute dates only for now.)
+pub fn parse_human_date(text: &str, ctx: &DateContext<'_>) -> Option<crate::model::Stamp> {
+    let _ = ctx;
+    let d = parse_date(text)?;
+    Some(crate::model::Stamp {
+        utc: d.at.with_timezone(&Utc),
+        offset_secs: d.at.offset().local_minus_utc(),
+        precision: d.precision,
+    })
+}
