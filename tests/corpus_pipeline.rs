@@ -70,7 +70,8 @@ fn every_corpus_feed_comes_out_valid_in_three_formats() {
     let (mut outputs, mut items_total, mut unreadable) = (0usize, 0usize, 0usize);
     for path in &files {
         let name = path.display().to_string();
-        let result = std::panic::catch_unwind(|| read_document("corpus", None, &fetched(path), now()));
+        let result =
+            std::panic::catch_unwind(|| read_document("corpus", None, &fetched(path), now()));
         let feed = match result {
             Err(_) => panic!("{name}: panicked while reading"),
             Ok(Err(_)) => {
@@ -105,8 +106,9 @@ fn every_corpus_feed_comes_out_valid_in_three_formats() {
                 serde_json::from_str::<serde_json::Value>(&text)
                     .unwrap_or_else(|e| panic!("{name}: our JSON is invalid: {e}"));
             }
-            let reread = feed_rs::parser::parse(text.as_bytes())
-                .unwrap_or_else(|e| panic!("{name} as {ext}: feed-rs cannot read our output: {e}\n{text}"));
+            let reread = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| {
+                panic!("{name} as {ext}: feed-rs cannot read our output: {e}\n{text}")
+            });
             assert_eq!(reread.entries.len(), written, "{name} as {ext}: item count");
         }
         outputs += 1;
@@ -160,6 +162,9 @@ fn merged_corpus_output() {
     strict_xml(&dir.join("out/corpus.xml"));
     assert_eq!(atom.entries.len(), rss.entries.len());
     assert_eq!(atom.entries.len(), json.entries.len());
-    println!("merged corpus output: {n} sources, {} items", atom.entries.len());
+    println!(
+        "merged corpus output: {n} sources, {} items",
+        atom.entries.len()
+    );
     assert!(atom.entries.len() > 1000);
 }

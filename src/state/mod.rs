@@ -155,7 +155,8 @@ impl State {
         let mut conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         let version: i64 = conn
@@ -349,7 +350,9 @@ impl State {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![source_id, min_date, limit], |r| r.get::<_, String>(0))
+            .query_map(params![source_id, min_date, limit], |r| {
+                r.get::<_, String>(0)
+            })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
@@ -527,7 +530,9 @@ impl State {
 /// An item with no date takes `at` (its first-seen time) with precision `first seen`.
 fn date_undated(item: &mut Item, at: DateTime<Utc>) {
     match item.published {
-        Some(s) if s.precision == DatePrecision::FirstSeen => item.published = Some(Stamp::first_seen(at)),
+        Some(s) if s.precision == DatePrecision::FirstSeen => {
+            item.published = Some(Stamp::first_seen(at))
+        }
         None if item.updated.is_none() => item.published = Some(Stamp::first_seen(at)),
         _ => {}
     }
@@ -605,7 +610,10 @@ mod tests {
             .unwrap();
         st.store_items("s", &[item("a", "A", Some(relative))], at(2))
             .unwrap();
-        assert_eq!(st.items_of("s", KEEP, at(2)).unwrap()[0].published, Some(day));
+        assert_eq!(
+            st.items_of("s", KEEP, at(2)).unwrap()[0].published,
+            Some(day)
+        );
         let exact = Stamp::exact(at(7).fixed_offset());
         let r = st
             .store_items("s", &[item("a", "A edited", Some(exact))], at(8))
@@ -622,7 +630,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut st = State::open(&dir.path().join("s.db")).unwrap();
         let items: Vec<Item> = (0..5)
-            .map(|i| item(&format!("i{i}"), "t", Some(Stamp::exact(at(i).fixed_offset()))))
+            .map(|i| {
+                item(
+                    &format!("i{i}"),
+                    "t",
+                    Some(Stamp::exact(at(i).fixed_offset())),
+                )
+            })
             .collect();
         st.store_items("s", &items, at(10)).unwrap();
         let keep2 = Retention {
@@ -632,7 +646,12 @@ mod tests {
         assert_eq!(st.prune("s", keep2, at(10)).unwrap(), 3);
         let r = st.store_items("s", &items, at(11)).unwrap();
         assert_eq!((r.tombstoned, r.unchanged), (3, 2));
-        let ids: Vec<_> = st.items_of("s", KEEP, at(11)).unwrap().into_iter().map(|i| i.id).collect();
+        let ids: Vec<_> = st
+            .items_of("s", KEEP, at(11))
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
         assert_eq!(ids, ["i4", "i3"]);
     }
 
@@ -657,7 +676,10 @@ mod tests {
             st.set_health(&h).unwrap();
         }
         let mut st = State::open(&path).unwrap();
-        assert_eq!(st.validators("http://a/").unwrap().etag.as_deref(), Some("\"x\""));
+        assert_eq!(
+            st.validators("http://a/").unwrap().etag.as_deref(),
+            Some("\"x\"")
+        );
         assert_eq!(st.health("s").unwrap().consecutive_failures, 3);
         assert_eq!(st.health("nobody").unwrap().consecutive_failures, 0);
         st.forget("s", &["http://a/".into()]).unwrap();
