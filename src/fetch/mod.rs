@@ -50,6 +50,8 @@ pub struct Fetched {
 }
 
 /// What a fetch came to.
+// One value per source per run, moved once: boxing the document would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum FetchOutcome {
     /// A complete document, with the validators to store for the next conditional request
