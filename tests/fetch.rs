@@ -170,6 +170,15 @@ async fn etag_is_sent_back_and_304_is_not_modified() {
 }
 
 #[tokio::test]
+async fn a_304_to_an_unconditional_request_is_an_error() {
+    let server = Server::start();
+    server.set("/feed.xml", Reply::status(304));
+    let e = error(fetch(&fetcher(), &url_source(&server, "/feed.xml", "retries = 2")).await);
+    assert_eq!(e.kind(), "http-304");
+    assert_eq!(server.count("/feed.xml"), 1);
+}
+
+#[tokio::test]
 async fn last_modified_is_sent_back_as_if_modified_since() {
     let server = Server::start();
     let lm = "Sun, 29 Nov 2026 09:00:00 GMT";
@@ -494,6 +503,7 @@ async fn robots_txt_disallows_a_scraped_page_and_is_fetched_once() {
     let e = error(f.fetch(&private, &Validators::default(), true, now()).await);
     assert_eq!(e.kind(), "robots-disallowed", "{e}");
     assert!(e.to_string().contains("/private/page"), "{e}");
+    assert!(e.to_string().contains("`feedwright`"), "{e}");
     assert_eq!(server.count("/private/page"), 0);
     // our group (bare product token) applies, not `*`
     let blog = url_source(&server, "/blog/", "");

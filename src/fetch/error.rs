@@ -32,9 +32,9 @@ pub enum FetchError {
     #[error("{url} redirects to {target}: only http and https are followed")]
     BadScheme { url: String, target: String },
     #[error(
-        "{url} is disallowed for feedwright by the site's robots.txt (set `respect_robots = false` on this source to override)"
+        "{url} is disallowed for `{agent}` by the site's robots.txt (set `respect_robots = false` on this source to override)"
     )]
-    RobotsDisallowed { url: String },
+    RobotsDisallowed { url: String, agent: String },
     #[error("{url} asks to be retried later (Retry-After): not before {until}")]
     RetryLater { url: String, until: DateTime<Utc> },
     #[error("response from {url} was cut off: {message}; nothing of it was used")]
@@ -110,7 +110,7 @@ impl FetchError {
             | FetchError::RedirectLoop { url, .. }
             | FetchError::TooManyRedirects { url, .. }
             | FetchError::BadScheme { url, .. }
-            | FetchError::RobotsDisallowed { url }
+            | FetchError::RobotsDisallowed { url, .. }
             | FetchError::RetryLater { url, .. }
             | FetchError::Truncated { url, .. }
             | FetchError::BadHeader { url, .. } => url,

@@ -3,6 +3,9 @@
 //! next. Global concurrency is the app's business; this only serialises requests that share a
 //! host. Each host has an async mutex holding the time its last request ended; the map is pruned
 //! of idle hosts so it stays bounded however many hosts a long-lived process meets.
+//!
+//! The turn is taken for the host of the URL a source names (and for its robots.txt); the hops of
+//! a redirect to another host within that request are not counted separately.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

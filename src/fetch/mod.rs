@@ -20,6 +20,29 @@
 //!
 //! Every per-source override (`user_agent`, `timeout`, `connect_timeout`, `host_delay`,
 //! `max_body_size`, `retries`, `respect_robots`, `headers`) falls back to `[settings]`.
+//!
+//! How the app uses it (one [`Fetcher`] per run, shared by reference by the concurrent source
+//! tasks; global concurrency stays the app's `buffer_unordered(settings.concurrency)`):
+//! ```ignore
+//! let fetcher = Fetcher::new(&config.settings)?;
+//! // validators are stored under `source.location_label()` (the URL as configured, or the path)
+//! let stored = state.validators(&source.location_label())?;
+//! // robots.txt applies to scraped pages, not feeds (for `auto`, whatever the app scrapes)
+//! let scraped = source.kind == SourceKind::Html;
+//! match fetcher.fetch(source, &stored, scraped, now).await {
+//!     Ok(FetchOutcome::Fetched { document, validators }) => {
+//!         // parse `document`; once it parsed, store the new validators
+//!         state.set_validators(&source.location_label(), &validators, now)?;
+//!     }
+//!     Ok(FetchOutcome::NotModified) => { /* reuse the stored items, parse nothing */ }
+//!     Err(e) => {
+//!         // log e (it names the URL) with e.kind(); stored items stay
+//!         // if let Some(t) = e.retry_at() { next due time = t }
+//!     }
+//! }
+//! ```
+//! Store new validators only after the document was read successfully, or a broken document
+//! would be answered with 304 until it changes upstream.
 
 use crate::config::{Location, Settings, SourceConfig};
 use crate::state::Validators;
@@ -168,6 +191,7 @@ impl Fetcher {
         if check_robots && opts.respect_robots && !self.robots_allow(&client, url, opts).await {
             return Err(FetchError::RobotsDisallowed {
                 url: url.to_string(),
+                agent: robots::product_token(opts.user_agent).to_string(),
             });
         }
         let conditional = validators.etag.is_some() || validators.last_modified.is_some();
