@@ -4,8 +4,8 @@
 //! rebuilds every output feed from the stored items: merge → filter → render → write (only what
 //! changed). Returns a report from which `main` derives the exit status.
 
-use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
-use crate::fetch::{self, Fetched};
+use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, SourceConfig, SourceKind};
+use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
 use crate::merge::{filter_items, merge_items};
 use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
@@ -132,12 +132,9 @@ pub fn lock_path(state_path: &Path) -> PathBuf {
     state_path.with_file_name(name)
 }
 
-/// The key under which a source's validators are stored.
+/// The key under which a source's validators are stored: the URL as configured, or the path.
 fn location_key(source: &SourceConfig) -> String {
-    match &source.location {
-        Location::Url(u) => u.to_string(),
-        Location::Path(p) => format!("file://{}", p.display()),
-    }
+    source.location_label()
 }
 
 /// How long a source waits before the next attempt after `failures` consecutive failures:
@@ -224,13 +221,13 @@ pub async fn run(
         validators.insert(source.id.clone(), state.validators(&key)?);
     }
 
-    let fetcher = fetch::build_client(settings)?;
+    let fetcher = Fetcher::new(settings)?;
     let results: Vec<(&SourceConfig, Result<Outcome, SourceError>)> =
         futures_util::stream::iter(due.iter().map(|source| {
             let fetcher = &fetcher;
             let stored = validators.get(&source.id).cloned().unwrap_or_default();
             async move {
-                let result = read_source(fetcher, config, source, &stored, now).await;
+                let result = read_source(fetcher, source, &stored, now).await;
                 (*source, result)
             }
         }))
@@ -433,8 +430,7 @@ fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyh
 }
 
 async fn read_source(
-    client: &reqwest::Client,
-    config: &Config,
+    fetcher: &Fetcher,
     source: &SourceConfig,
     stored: &Validators,
     now: DateTime<Utc>,
@@ -445,26 +441,20 @@ async fn read_source(
                 .into(),
         ));
     }
-    // A local file's modification time is its validator.
-    let mtime = match &source.location {
-        Location::Path(p) => std::fs::metadata(p)
-            .and_then(|m| m.modified())
-            .ok()
-            .map(|t| DateTime::<Utc>::from(t).to_rfc3339()),
-        Location::Url(_) => None,
-    };
-    if mtime.is_some() && mtime == stored.last_modified {
-        return Ok(Outcome::NotModified);
+    let scraped = source.kind == SourceKind::Html;
+    match fetcher.fetch(source, stored, scraped, now).await? {
+        FetchOutcome::NotModified => Ok(Outcome::NotModified),
+        FetchOutcome::Fetched {
+            document,
+            validators,
+        } => {
+            let feed = read_document(&source.id, source.title.as_deref(), &document, now)?;
+            Ok(Outcome::Read {
+                feed: Box::new(feed),
+                validators,
+            })
+        }
     }
-    let fetched: Fetched = fetch::fetch_source(client, &config.settings, source).await?;
-    let feed = read_document(&source.id, source.title.as_deref(), &fetched, now)?;
-    Ok(Outcome::Read {
-        feed: Box::new(feed),
-        validators: Validators {
-            etag: None,
-            last_modified: mtime,
-        },
-    })
 }
 
 /// Read a fetched feed document and normalise its items (no IO).

@@ -27,7 +27,15 @@ const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <updated>2026-11-25T10:00:00Z</updated><author><name>B. Writer</name></author></entry>
 </feed>"#;
 
+/// Write feeds.toml with test-friendly politeness: no delay between requests to one host
+/// (every fixture lives on 127.0.0.1) and no retries, so runs stay fast.
 fn write_config(dir: &Path, body: &str) {
+    let fast = "host_delay = \"0s\"\nretries = 0\n";
+    let body = if body.contains("[settings]\n") {
+        body.replacen("[settings]\n", &format!("[settings]\n{fast}"), 1)
+    } else {
+        format!("[settings]\n{fast}\n{body}")
+    };
     fs::write(dir.join("feeds.toml"), body).unwrap();
 }
 
@@ -351,10 +359,11 @@ fn forget_drops_a_sources_items() {
 #[test]
 fn a_misspelt_key_is_a_config_error_with_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
+    fs::write(
+        dir.path().join("feeds.toml"),
         "[settings]\nout_dir = \"out\"\n\n[[source]]\nid = \"a\"\nurll = \"https://a.test/feed\"\n",
-    );
+    )
+    .unwrap();
     for cmd in ["check", "run"] {
         let out = run_in(dir.path(), &[cmd]);
         let err = stderr(&out);

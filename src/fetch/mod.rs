@@ -1,9 +1,64 @@
-//! Getting a source's bytes: over HTTP(S) with reqwest (rustls, gzip/brotli/deflate, timeouts,
-//! a size cap enforced while streaming, a redirect limit) or from a local path. Reports the
-//! final URL and the charset the server declared; decoding is the reader's job.
+//! Getting a source's bytes like a good citizen. One [`Fetcher`] per run holds the reqwest
+//! clients, the per-host limiter and the robots.txt cache; [`Fetcher::fetch`] gets one source's
+//! document over HTTP(S) or from a local path and says whether it changed
+//! ([`FetchOutcome::NotModified`] is an outcome, not an error). Decoding the bytes is the
+//! reader's job: this reports the final URL and the charset the server declared.
+//!
+//! What one HTTP fetch does, in order:
+//! 1. robots.txt, when the caller asks (`check_robots`: scraped pages, not feeds) and the
+//!    source's `respect_robots` (else the setting) is on — see [`robots`];
+//! 2. waits for its turn at the host: one request at a time per host, `host_delay` apart —
+//!    see [`host`];
+//! 3. one exchange: honest User-Agent, the source's `headers`, `If-None-Match` /
+//!    `If-Modified-Since` from the stored validators, total `timeout`, `connect_timeout`,
+//!    redirects (10, loops detected, http/https only), the body capped at `max_body_size` while
+//!    it streams and refused whole when cut off — see [`client`];
+//! 4. on a timeout, connection error, cut-off body or 5xx: up to `retries` more attempts after a
+//!    jittered exponential backoff (never for 4xx, a too-large body or a refused redirect);
+//!    on 429/503 with `Retry-After`: up to 10 s it is slept once and the request repeated, a
+//!    longer one ends the fetch at once with [`FetchError::RetryLater`] — see [`retry`].
+//!
+//! Every per-source override (`user_agent`, `timeout`, `connect_timeout`, `host_delay`,
+//! `max_body_size`, `retries`, `respect_robots`, `headers`) falls back to `[settings]`.
+//!
+//! How the app uses it (one [`Fetcher`] per run, shared by reference by the concurrent source
+//! tasks; global concurrency stays the app's `buffer_unordered(settings.concurrency)`):
+//! ```ignore
+//! let fetcher = Fetcher::new(&config.settings)?;
+//! // validators are stored under `source.location_label()` (the URL as configured, or the path)
+//! let stored = state.validators(&source.location_label())?;
+//! // robots.txt applies to scraped pages, not feeds (for `auto`, whatever the app scrapes)
+//! let scraped = source.kind == SourceKind::Html;
+//! match fetcher.fetch(source, &stored, scraped, now).await {
+//!     Ok(FetchOutcome::Fetched { document, validators }) => {
+//!         // parse `document`; once it parsed, store the new validators
+//!         state.set_validators(&source.location_label(), &validators, now)?;
+//!     }
+//!     Ok(FetchOutcome::NotModified) => { /* reuse the stored items, parse nothing */ }
+//!     Err(e) => {
+//!         // log e (it names the URL) with e.kind(); stored items stay
+//!         // if let Some(t) = e.retry_at() { next due time = t }
+//!     }
+//! }
+//! ```
+//! Store new validators only after the document was read successfully, or a broken document
+//! would be answered with 304 until it changes upstream.
 
 use crate::config::{Location, Settings, SourceConfig};
+use crate::state::Validators;
+use chrono::{DateTime, TimeDelta, Utc};
+use std::sync::Arc;
 use std::time::Duration;
+use tracing::debug;
+
+pub mod client;
+mod error;
+pub mod file;
+pub mod host;
+pub mod retry;
+pub mod robots;
+
+pub use error::FetchError;
 
 /// A fetched document.
 #[derive(Debug, Clone)]
@@ -17,26 +72,243 @@ pub struct Fetched {
     pub content_type: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("HTTP status {status} from {url}")]
-    Status { url: String, status: u16 },
-    #[error("request to {url} failed: {message}")]
-    Transport { url: String, message: String },
-    #[error("response from {url} is larger than the {limit}-byte limit (max_body_size)")]
-    TooLarge { url: String, limit: u64 },
-    #[error("cannot read {path}: {source}")]
-    File {
-        path: String,
-        source: std::io::Error,
+/// What a fetch came to.
+// One value per source per run, moved once: boxing the document would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum FetchOutcome {
+    /// A complete document, with the validators to store for the next conditional request
+    /// (both `None` when the server sent neither: forget the old ones).
+    Fetched {
+        document: Fetched,
+        validators: Validators,
     },
+    /// `304 Not Modified` to our validators (or an unchanged local file): reuse what is stored.
+    NotModified,
 }
 
-impl FetchError {
-    /// When the server asked us to come back (Retry-After), if it did.
-    pub fn retry_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        None
+/// The longest a `Retry-After` may push a source's next attempt (a bogus huge value must not
+/// switch a source off).
+pub const MAX_RETRY_LATER: Duration = Duration::from_secs(24 * 3600);
+
+/// Fetches sources for one run. `Send + Sync`: share it by reference between concurrent fetches.
+pub struct Fetcher {
+    settings: Settings,
+    clients: client::Clients,
+    hosts: host::HostLimiter,
+    robots: robots::RobotsCache,
+    backoff_base: Duration,
+}
+
+/// One source's effective options: its overrides, else the settings.
+struct Options<'a> {
+    user_agent: &'a str,
+    timeout: Duration,
+    connect_timeout: Duration,
+    host_delay: Duration,
+    limit: u64,
+    retries: u32,
+    respect_robots: bool,
+}
+
+impl Fetcher {
+    /// A fetcher with `settings` as the defaults for every source. Builds (and so checks) the
+    /// default HTTP client at once.
+    pub fn new(settings: &Settings) -> Result<Fetcher, FetchError> {
+        install_tls_provider();
+        let fetcher = Fetcher {
+            settings: settings.clone(),
+            clients: client::Clients::default(),
+            hosts: host::HostLimiter::default(),
+            robots: robots::RobotsCache::default(),
+            backoff_base: retry::BASE_BACKOFF,
+        };
+        fetcher.clients.get(settings.connect_timeout)?;
+        Ok(fetcher)
     }
+
+    /// Change the first retry's backoff (default [`retry::BASE_BACKOFF`], 500 ms); tests make it
+    /// small.
+    pub fn with_backoff_base(mut self, base: Duration) -> Fetcher {
+        self.backoff_base = base;
+        self
+    }
+
+    fn options<'a>(&'a self, source: &'a SourceConfig) -> Options<'a> {
+        let s = &self.settings;
+        Options {
+            user_agent: source.user_agent.as_deref().unwrap_or(&s.user_agent),
+            timeout: source.timeout.unwrap_or(s.timeout),
+            connect_timeout: source.connect_timeout.unwrap_or(s.connect_timeout),
+            host_delay: source.host_delay.unwrap_or(s.host_delay),
+            limit: source.max_body_size.unwrap_or(s.max_body_size),
+            retries: source.retries.unwrap_or(s.retries),
+            respect_robots: source.respect_robots.unwrap_or(s.respect_robots),
+        }
+    }
+
+    /// One source's document.
+    ///
+    /// `validators` are those stored for this URL (for a local path, those this function
+    /// returned last time: see [`file`]). `check_robots` is true for scraped html pages and
+    /// false for feeds; robots.txt is then consulted only if `respect_robots` is on. `now` is
+    /// the run's pinned clock, used to place `Retry-After` dates and [`FetchError::RetryLater`].
+    pub async fn fetch(
+        &self,
+        source: &SourceConfig,
+        validators: &Validators,
+        check_robots: bool,
+        now: DateTime<Utc>,
+    ) -> Result<FetchOutcome, FetchError> {
+        let opts = self.options(source);
+        match &source.location {
+            Location::Path(path) => file::read_file(path, validators, opts.limit).await,
+            Location::Url(url) => {
+                self.fetch_url(url, source, &opts, validators, check_robots, now)
+                    .await
+            }
+        }
+    }
+
+    async fn fetch_url(
+        &self,
+        url: &url::Url,
+        source: &SourceConfig,
+        opts: &Options<'_>,
+        validators: &Validators,
+        check_robots: bool,
+        now: DateTime<Utc>,
+    ) -> Result<FetchOutcome, FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::BadScheme {
+                url: url.to_string(),
+                target: url.to_string(),
+            });
+        }
+        let client = self.clients.get(opts.connect_timeout)?;
+        let headers =
+            client::request_headers(url.as_str(), opts.user_agent, &source.headers, validators)?;
+        if check_robots && opts.respect_robots && !self.robots_allow(&client, url, opts).await {
+            return Err(FetchError::RobotsDisallowed {
+                url: url.to_string(),
+                agent: robots::product_token(opts.user_agent).to_string(),
+            });
+        }
+        let conditional = validators.etag.is_some() || validators.last_modified.is_some();
+        let mut retries_left = opts.retries;
+        let mut retry_no = 0u32;
+        let mut slept_retry_after = false;
+        loop {
+            let turn = self.hosts.acquire(url, opts.host_delay).await;
+            let answer = client::exchange(
+                &client,
+                client::Exchange {
+                    url,
+                    headers: headers.clone(),
+                    timeout: opts.timeout,
+                    limit: opts.limit,
+                    conditional,
+                    now,
+                },
+            )
+            .await;
+            drop(turn);
+            match answer {
+                Ok(client::Answer::Document(document, validators)) => {
+                    return Ok(FetchOutcome::Fetched {
+                        document,
+                        validators,
+                    });
+                }
+                Ok(client::Answer::NotModified) => return Ok(FetchOutcome::NotModified),
+                Ok(client::Answer::Busy { status, delay }) => {
+                    if delay > retry::SHORT_RETRY_AFTER {
+                        let delay = delay.min(MAX_RETRY_LATER);
+                        let until = TimeDelta::from_std(delay)
+                            .ok()
+                            .and_then(|d| now.checked_add_signed(d))
+                            .unwrap_or(now);
+                        return Err(FetchError::RetryLater {
+                            url: url.to_string(),
+                            until,
+                        });
+                    }
+                    if slept_retry_after {
+                        return Err(FetchError::Status {
+                            url: url.to_string(),
+                            status,
+                        });
+                    }
+                    slept_retry_after = true;
+                    debug!(%url, status, "Retry-After {}s: waiting, then once more", delay.as_secs());
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) if e.is_transient() && retries_left > 0 => {
+                    retries_left -= 1;
+                    let wait = retry::backoff(self.backoff_base, retry_no);
+                    retry_no += 1;
+                    debug!(%url, kind = %e.kind(), "{e}; retrying in {} ms", wait.as_millis());
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether robots.txt at `url`'s host lets us fetch it (fetched once per host per run).
+    async fn robots_allow(
+        &self,
+        client: &reqwest::Client,
+        url: &url::Url,
+        opts: &Options<'_>,
+    ) -> bool {
+        let Some(robots_url) = robots::robots_url(url) else {
+            return true;
+        };
+        let agent = robots::product_token(opts.user_agent);
+        let load = async {
+            let _turn = self.hosts.acquire(&robots_url, opts.host_delay).await;
+            let answer = fetch_robots(client, &robots_url, opts.user_agent, opts.timeout).await;
+            if answer.is_none() {
+                debug!(url = %robots_url, "no usable robots.txt: everything allowed");
+            }
+            robots::Rules::from_answer(answer.as_ref().map(|(s, b)| (*s, b.as_slice())), agent)
+        };
+        let rules: Arc<robots::Rules> = self.robots.rules(host::host_key(url), agent, load).await;
+        rules.allows(url)
+    }
+}
+
+/// GET a robots.txt: its status and (for 2xx) up to [`robots::ROBOTS_MAX_BYTES`] of its body;
+/// `None` when there was no usable answer.
+async fn fetch_robots(
+    client: &reqwest::Client,
+    url: &url::Url,
+    user_agent: &str,
+    timeout: Duration,
+) -> Option<(u16, Vec<u8>)> {
+    let response = client
+        .get(url.clone())
+        .header(reqwest::header::USER_AGENT, user_agent)
+        .header(reqwest::header::ACCEPT, "text/plain, */*;q=0.5")
+        .timeout(timeout)
+        .send()
+        .await
+        .ok()?;
+    let status = response.status().as_u16();
+    if !(200..=299).contains(&status) {
+        return Some((status, Vec::new()));
+    }
+    let body = client::read_body(
+        response,
+        url.as_str(),
+        robots::ROBOTS_MAX_BYTES,
+        timeout,
+        client::OverLimit::Truncate,
+    )
+    .await
+    .ok()?;
+    Some((status, body))
 }
 
 /// Install the TLS crypto provider once (reqwest is built without one; building a client
@@ -45,113 +317,56 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The HTTP client for one run, with the global settings. Per-source overrides are applied
-/// per request where reqwest allows it (timeout, headers, user agent).
+/// A plain client with the global settings. Superseded by [`Fetcher`]; kept so callers that
+/// have not moved yet still build.
 pub fn build_client(settings: &Settings) -> Result<reqwest::Client, FetchError> {
-    install_tls_provider();
-    reqwest::Client::builder()
-        .user_agent(settings.user_agent.clone())
-        .timeout(settings.timeout)
-        .connect_timeout(settings.connect_timeout)
-        .redirect(reqwest::redirect::Policy::limited(10))
-        .build()
-        .map_err(|e| FetchError::Transport {
-            url: String::new(),
-            message: format!("cannot build HTTP client: {e}"),
-        })
+    client::build(settings.connect_timeout)
 }
 
-/// Fetch one source's document.
+/// One unconditional fetch with no politeness (no retries, robots or host limit). Superseded by
+/// [`Fetcher::fetch`]; kept so callers that have not moved yet still build.
 pub async fn fetch_source(
     client: &reqwest::Client,
     settings: &Settings,
     source: &SourceConfig,
 ) -> Result<Fetched, FetchError> {
     let limit = source.max_body_size.unwrap_or(settings.max_body_size);
-    match &source.location {
-        Location::Path(path) => {
-            let bytes = tokio::fs::read(path).await.map_err(|e| FetchError::File {
-                path: path.display().to_string(),
-                source: e,
-            })?;
-            if bytes.len() as u64 > limit {
-                return Err(FetchError::TooLarge {
-                    url: path.display().to_string(),
-                    limit,
-                });
-            }
-            let url = url::Url::from_file_path(path).map_err(|()| FetchError::File {
-                path: path.display().to_string(),
-                source: std::io::Error::other("not an absolute path"),
-            })?;
-            Ok(Fetched {
-                url,
-                bytes,
-                charset: None,
-                content_type: None,
-            })
-        }
+    let none = Validators::default();
+    let outcome = match &source.location {
+        Location::Path(path) => file::read_file(path, &none, limit).await?,
         Location::Url(url) => {
-            let timeout = source.timeout.unwrap_or(settings.timeout);
-            let mut request = client.get(url.clone()).timeout(timeout);
-            if let Some(ua) = &source.user_agent {
-                request = request.header(reqwest::header::USER_AGENT, ua);
-            }
-            for (k, v) in &source.headers {
-                request = request.header(k.as_str(), v.as_str());
-            }
-            get(request, url.as_str(), limit, timeout).await
-        }
-    }
-}
-
-async fn get(
-    request: reqwest::RequestBuilder,
-    url: &str,
-    limit: u64,
-    timeout: Duration,
-) -> Result<Fetched, FetchError> {
-    let transport = |e: reqwest::Error| FetchError::Transport {
-        url: url.to_string(),
-        message: describe(&e, timeout),
-    };
-    let mut response = request.send().await.map_err(transport)?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(FetchError::Status {
-            url: url.to_string(),
-            status: status.as_u16(),
-        });
-    }
-    let final_url = response.url().clone();
-    let (content_type, charset) = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(split_content_type)
-        .unwrap_or((None, None));
-    if response.content_length().is_some_and(|n| n > limit) {
-        return Err(FetchError::TooLarge {
-            url: url.to_string(),
-            limit,
-        });
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if (bytes.len() + chunk.len()) as u64 > limit {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
+            let ua = source.user_agent.as_deref().unwrap_or(&settings.user_agent);
+            let exchange = client::Exchange {
+                url,
+                headers: client::request_headers(url.as_str(), ua, &source.headers, &none)?,
+                timeout: source.timeout.unwrap_or(settings.timeout),
                 limit,
-            });
+                conditional: false,
+                now: Utc::now(),
+            };
+            match client::exchange(client, exchange).await? {
+                client::Answer::Document(document, validators) => FetchOutcome::Fetched {
+                    document,
+                    validators,
+                },
+                client::Answer::NotModified => FetchOutcome::NotModified,
+                client::Answer::Busy { status, .. } => {
+                    return Err(FetchError::Status {
+                        url: url.to_string(),
+                        status,
+                    });
+                }
+            }
         }
-        bytes.extend_from_slice(&chunk);
+    };
+    match outcome {
+        FetchOutcome::Fetched { document, .. } => Ok(document),
+        // Nothing conditional was sent, so this cannot happen; say so rather than panic.
+        FetchOutcome::NotModified => Err(FetchError::Transport {
+            url: source.location_label(),
+            message: "unexpected 304 to an unconditional request".into(),
+        }),
     }
-    Ok(Fetched {
-        url: final_url,
-        bytes,
-        charset,
-        content_type,
-    })
 }
 
 /// `text/xml; charset="ISO-8859-1"` → (`text/xml`, `ISO-8859-1`).
@@ -170,21 +385,6 @@ pub fn split_content_type(value: &str) -> (Option<String>, Option<String>) {
     (media, charset)
 }
 
-fn describe(e: &reqwest::Error, timeout: Duration) -> String {
-    use std::error::Error as _;
-    if e.is_timeout() {
-        return format!("timed out after {}s", timeout.as_secs_f32());
-    }
-    let mut msg = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        msg.push_str(": ");
-        msg.push_str(&c.to_string());
-        cause = c.source();
-    }
-    msg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +399,18 @@ mod tests {
             split_content_type("application/rss+xml"),
             (Some("application/rss+xml".into()), None)
         );
+    }
+
+    #[test]
+    fn fetcher_is_shareable() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Fetcher>();
+    }
+
+    /// The app may spawn fetches on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn fetch_future_is_send(f: &Fetcher, s: &SourceConfig, v: &Validators) {
+        fn send<T: Send>(_: T) {}
+        send(f.fetch(s, v, true, Utc::now()));
     }
 }

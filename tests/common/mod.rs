@@ -43,10 +43,35 @@ pub struct Seen {
     pub headers: HashMap<String, String>,
 }
 
+/// A misbehaviour (or a bit of HTTP logic) attached to a route with [`Server::act`]; it
+/// changes how the route's [`Reply`] is written.
+#[derive(Clone, Debug)]
+pub enum Act {
+    /// Sleep this long before writing anything.
+    DelayHead(Duration),
+    /// Write the head (with the full Content-Length) and half the body, then stall this long
+    /// and close the connection.
+    StallHalfway(Duration),
+    /// Announce `extra` more bytes in Content-Length than the body has, send the body, close.
+    ShortBody { extra: usize },
+    /// Announce this Content-Length (e.g. 10 GiB), send nothing more than the head and close.
+    DeclaredLength(u64),
+    /// No Content-Length, chunked encoding, endless zeros until the client hangs up; the bytes
+    /// written are recorded ([`Server::bytes_sent`]). Never allocates more than one chunk.
+    Endless,
+    /// Answer 304 (no body) when If-None-Match equals the reply's ETag header or
+    /// If-Modified-Since equals its Last-Modified header.
+    Conditional,
+}
+
 #[derive(Default)]
 struct Shared {
     routes: HashMap<String, Reply>,
     seen: Vec<Seen>,
+    /// Replies served in order before `routes` is consulted (see [`Server::sequence`]).
+    queued: HashMap<String, std::collections::VecDeque<Reply>>,
+    acts: HashMap<String, Act>,
+    sent: HashMap<String, u64>,
 }
 
 /// A loopback server on 127.0.0.1:0 that serves whatever routes are set.
@@ -94,6 +119,163 @@ impl Server {
     pub fn count(&self, path: &str) -> usize {
         self.requests().iter().filter(|s| s.path == path).count()
     }
+
+    /// Serve `replies` one per request, in order, for `path`; after them the route set with
+    /// [`Server::set`] (or 404) answers.
+    pub fn sequence(&self, path: &str, replies: Vec<Reply>) {
+        self.shared
+            .lock()
+            .unwrap()
+            .queued
+            .insert(path.to_string(), replies.into());
+    }
+
+    /// Attach a misbehaviour to `path`.
+    pub fn act(&self, path: &str, act: Act) {
+        self.shared
+            .lock()
+            .unwrap()
+            .acts
+            .insert(path.to_string(), act);
+    }
+
+    /// Body bytes written for `path` by [`Act::Endless`] before the client hung up.
+    pub fn bytes_sent(&self, path: &str) -> u64 {
+        self.shared
+            .lock()
+            .unwrap()
+            .sent
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The requests the server saw for `path`, in order.
+    pub fn requests_for(&self, path: &str) -> Vec<Seen> {
+        self.requests()
+            .into_iter()
+            .filter(|s| s.path == path)
+            .collect()
+    }
+}
+
+impl Reply {
+    /// A reply with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply::status(status).with_header("Location", location)
+    }
+}
+
+fn header_of<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+    reply
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Write a reply as an [`Act`] says. Returns false when the connection must be closed.
+fn write_act(
+    stream: &mut TcpStream,
+    reply: &Reply,
+    act: &Act,
+    seen: &Seen,
+    shared: &Mutex<Shared>,
+) -> bool {
+    let head = |len: Option<u64>, status: u16, extra: &str| {
+        let mut head = format!("HTTP/1.1 {status} X\r\n");
+        for (k, v) in &reply.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if let Some(n) = len {
+            head.push_str(&format!("Content-Length: {n}\r\n"));
+        }
+        head.push_str(extra);
+        head.push_str("\r\n");
+        head
+    };
+    let body_len = reply.body.len() as u64;
+    match act {
+        Act::DelayHead(d) => {
+            std::thread::sleep(*d);
+            let ok = stream
+                .write_all(head(Some(body_len), reply.status, "").as_bytes())
+                .is_ok()
+                && stream.write_all(&reply.body).is_ok();
+            ok && stream.flush().is_ok()
+        }
+        Act::StallHalfway(d) => {
+            let half = reply.body.len() / 2;
+            let _ = stream.write_all(head(Some(body_len), reply.status, "").as_bytes());
+            let _ = stream.write_all(&reply.body[..half]);
+            let _ = stream.flush();
+            std::thread::sleep(*d);
+            false
+        }
+        Act::ShortBody { extra } => {
+            let _ =
+                stream.write_all(head(Some(body_len + *extra as u64), reply.status, "").as_bytes());
+            let _ = stream.write_all(&reply.body);
+            let _ = stream.flush();
+            false
+        }
+        Act::DeclaredLength(n) => {
+            let _ = stream.write_all(head(Some(*n), reply.status, "").as_bytes());
+            let _ = stream.flush();
+            // Leave the client time to read the head and give up on its own.
+            std::thread::sleep(Duration::from_millis(200));
+            false
+        }
+        Act::Endless => {
+            if stream
+                .write_all(head(None, reply.status, "Transfer-Encoding: chunked\r\n").as_bytes())
+                .is_err()
+            {
+                return false;
+            }
+            let chunk = vec![b'0'; 64 * 1024];
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(&chunk);
+            framed.extend_from_slice(b"\r\n");
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+            let mut sent = 0u64;
+            // Stops when the client hangs up (or stops reading for 5 s); 16 GiB at most.
+            while sent < 16 << 30 && stream.write_all(&framed).is_ok() {
+                sent += chunk.len() as u64;
+            }
+            *shared
+                .lock()
+                .unwrap()
+                .sent
+                .entry(seen.path.clone())
+                .or_default() += sent;
+            false
+        }
+        Act::Conditional => {
+            let etag_hit = header_of(reply, "ETag")
+                .is_some_and(|e| seen.headers.get("if-none-match").is_some_and(|v| v == e));
+            let lm_hit = header_of(reply, "Last-Modified").is_some_and(|l| {
+                seen.headers
+                    .get("if-modified-since")
+                    .is_some_and(|v| v == l)
+            });
+            let ok = if etag_hit || lm_hit {
+                stream.write_all(head(None, 304, "").as_bytes()).is_ok()
+            } else {
+                stream
+                    .write_all(head(Some(body_len), reply.status, "").as_bytes())
+                    .is_ok()
+                    && stream.write_all(&reply.body).is_ok()
+            };
+            ok && stream.flush().is_ok()
+        }
+    }
 }
 
 fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
@@ -136,15 +318,26 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             let mut body = vec![0; content_length];
             let _ = reader.read_exact(&mut body);
         }
-        let reply = {
+        let seen = Seen {
+            path: path.clone(),
+            headers,
+        };
+        let (reply, act) = {
             let mut s = shared.lock().unwrap();
-            s.seen.push(Seen {
-                path: path.clone(),
-                headers,
-            });
-            s.routes.get(&path).cloned()
+            s.seen.push(seen.clone());
+            let queued = s.queued.get_mut(&path).and_then(|q| q.pop_front());
+            (
+                queued.or_else(|| s.routes.get(&path).cloned()),
+                s.acts.get(&path).cloned(),
+            )
         };
         let reply = reply.unwrap_or_else(|| Reply::status(404));
+        if let Some(act) = act {
+            if write_act(&mut stream, &reply, &act, &seen, &shared) {
+                continue;
+            }
+            return;
+        }
         let mut head = format!("HTTP/1.1 {} X\r\n", reply.status);
         for (k, v) in &reply.headers {
             head.push_str(&format!("{k}: {v}\r\n"));

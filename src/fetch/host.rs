@@ -1,0 +1,141 @@
+//! Politeness per host: at most one request in flight to a host (scheme, name and port) at a
+//! time, and at least `host_delay` between the end of one request to it and the start of the
+//! next. Global concurrency is the app's business; this only serialises requests that share a
+//! host. Each host has an async mutex holding the time its last request ended; the map is pruned
+//! of idle hosts so it stays bounded however many hosts a long-lived process meets.
+//!
+//! The turn is taken for the host of the URL a source names (and for its robots.txt); the hops of
+//! a redirect to another host within that request are not counted separately.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Prune idle entries once the map holds more hosts than this.
+const PRUNE_ABOVE: usize = 256;
+/// An entry unused for this long can be dropped (it no longer delays anything, as long as no
+/// `host_delay` is longer).
+const IDLE_AFTER: Duration = Duration::from_secs(600);
+
+type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
+
+#[derive(Default)]
+pub struct HostLimiter {
+    hosts: Mutex<HashMap<String, Slot>>,
+}
+
+/// The turn of one request at one host: hold it while the request (and its body) runs; dropping
+/// it records the end time.
+pub struct HostTurn {
+    guard: tokio::sync::OwnedMutexGuard<Option<Instant>>,
+}
+
+impl Drop for HostTurn {
+    fn drop(&mut self) {
+        *self.guard = Some(Instant::now());
+    }
+}
+
+/// The key of a URL's host: `scheme://host:port`.
+pub fn host_key(url: &url::Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+impl HostLimiter {
+    /// Wait for `url`'s host to be free and for `delay` to have passed since its last request.
+    pub async fn acquire(&self, url: &url::Url, delay: Duration) -> HostTurn {
+        let slot = self.slot(&host_key(url));
+        let guard = slot.lock_owned().await;
+        if let Some(last) = *guard {
+            tokio::time::sleep_until(last + delay).await;
+        }
+        HostTurn { guard }
+    }
+
+    fn slot(&self, key: &str) -> Slot {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        if hosts.len() > PRUNE_ABOVE {
+            hosts.retain(|_, slot| {
+                // Keep entries someone holds or waits on, and recently used ones.
+                Arc::strong_count(slot) > 1
+                    || match slot.try_lock() {
+                        Ok(last) => last.is_some_and(|t| t.elapsed() < IDLE_AFTER),
+                        Err(_) => true,
+                    }
+            });
+        }
+        hosts.entry(key.to_string()).or_default().clone()
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.hosts.lock().map(|h| h.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn keys_include_scheme_and_port() {
+        assert_eq!(
+            host_key(&u("https://Example.org/a")),
+            "https://example.org:443"
+        );
+        assert_eq!(
+            host_key(&u("http://example.org:8080/")),
+            "http://example.org:8080"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn second_request_waits_for_the_delay() {
+        let limiter = HostLimiter::default();
+        let start = Instant::now();
+        drop(
+            limiter
+                .acquire(&u("http://a/"), Duration::from_secs(3))
+                .await,
+        );
+        // another host is not delayed
+        drop(
+            limiter
+                .acquire(&u("http://b/"), Duration::from_secs(3))
+                .await,
+        );
+        assert!(start.elapsed() < Duration::from_secs(1));
+        drop(
+            limiter
+                .acquire(&u("http://a/x"), Duration::from_secs(3))
+                .await,
+        );
+        assert!(start.elapsed() >= Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn map_stays_bounded() {
+        let limiter = HostLimiter::default();
+        for i in 0..(PRUNE_ABOVE * 3) {
+            drop(
+                limiter
+                    .acquire(&u(&format!("http://h{i}/")), Duration::ZERO)
+                    .await,
+            );
+            if i % PRUNE_ABOVE == 0 {
+                tokio::time::advance(IDLE_AFTER * 2).await;
+            }
+        }
+        assert!(limiter.len() <= PRUNE_ABOVE * 2, "{}", limiter.len());
+    }
+}
