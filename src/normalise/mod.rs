@@ -61,6 +61,14 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
             if origin.link.is_none() {
                 origin.link.clone_from(&link);
             }
+            // A local path is nobody else's business: never published as a feed URL.
+            if origin
+                .feed_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("file:"))
+            {
+                origin.feed_url = None;
+            }
         } else {
             item.origin = Some(crate::model::Origin {
                 source_id: ctx.source_id.to_string(),
@@ -151,6 +159,8 @@ fn normalise_item(
     }
     let (published, updated) = match (raw.published, raw.updated) {
         (None, None) => (Some(Stamp::first_seen(ctx.now)), None),
+        // An update before the publication is a source's mistake; readers flag it.
+        (Some(p), Some(u)) if u.utc < p.utc => (Some(p), None),
         other => other,
     };
     let guid = raw.guid.map(|g| xml_safe(g.trim()).into_owned());
@@ -313,6 +323,7 @@ pub fn clean_text(text: &str) -> String {
     } else {
         html_escape::decode_html_entities(text).into_owned()
     };
+    let plain = fix_c1_controls(&plain);
     let safe = xml_safe(&plain);
     safe.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -365,7 +376,32 @@ pub fn sanitise_html(html: &str, base: Option<&url::Url>) -> String {
         }
     }
     let cleaned = builder.clean(html).to_string();
-    xml_safe(cleaned.trim()).into_owned()
+    xml_safe(&fix_c1_controls(cleaned.trim())).into_owned()
+}
+
+/// C1 control characters (U+0080–U+009F) in text are windows-1252 bytes that were decoded as
+/// Latin-1 somewhere upstream (`don\u{92}t`); nobody means them. Map them to the characters
+/// windows-1252 has there, and drop the five it leaves undefined.
+pub fn fix_c1_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .filter_map(|c| {
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    let byte = [c as u32 as u8];
+                    let (decoded, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+                    decoded
+                        .chars()
+                        .next()
+                        .filter(|d| !('\u{80}'..='\u{9f}').contains(d))
+                } else {
+                    Some(c)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Remove every character the XML 1.0 `Char` production forbids (C0 controls but tab, LF, CR;
@@ -588,6 +624,15 @@ mod tests {
             item.origin.as_ref().map(|o| o.title.as_deref()),
             Some(Some("Ex & Co"))
         );
+    }
+
+    #[test]
+    fn c1_controls_become_windows_1252_characters() {
+        assert_eq!(
+            clean_text("don\u{92}t \u{93}quote\u{94} \u{81}x"),
+            "don\u{2019}t \u{201c}quote\u{201d} x"
+        );
+        assert!(matches!(fix_c1_controls("plain ’"), Cow::Borrowed(_)));
     }
 
     #[test]

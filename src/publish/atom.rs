@@ -112,7 +112,7 @@ fn build_entry(
         None
     };
     Entry {
-        title: Text::plain(safe_opt(item.title.as_deref()).unwrap_or_default()),
+        title: Text::plain(safe_opt(super::display_title(item).as_deref()).unwrap_or_default()),
         id: safe(&item.id),
         updated,
         authors,

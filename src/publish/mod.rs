@@ -158,6 +158,70 @@ pub(crate) fn is_http_url(s: &str) -> bool {
 
 /// HTML → plain text for JSON Feed `summary`: tags removed (block-level tags become a space),
 /// entities decoded once, whitespace collapsed. A `<` that does not open a tag stays text.
+/// The title to show for an item in RSS and Atom, where readers invent one when it is missing
+/// (newsboat uses the link's last path segment): the item's own title; else the opening words of
+/// its summary or content (at most ~80 characters, cut at a word, with an ellipsis); else the
+/// last segment of its link, made readable; else none. JSON Feed keeps titles optional
+/// (micro-posts) and is written without this.
+pub fn display_title(item: &Item) -> Option<String> {
+    if let Some(t) = item.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return Some(t.to_string());
+    }
+    let text = item
+        .summary
+        .as_deref()
+        .or(item.content.as_deref())
+        .map(plain_text)
+        .unwrap_or_default();
+    if !text.is_empty() {
+        const MAX: usize = 80;
+        if text.chars().count() <= MAX {
+            return Some(text);
+        }
+        let mut cut = String::new();
+        for word in text.split_whitespace() {
+            if cut.chars().count() + word.chars().count() + 1 > MAX {
+                break;
+            }
+            if !cut.is_empty() {
+                cut.push(' ');
+            }
+            cut.push_str(word);
+        }
+        if cut.is_empty() {
+            cut = text.chars().take(MAX).collect();
+        }
+        cut.push('…');
+        return Some(cut);
+    }
+    let link = url::Url::parse(item.link.as_deref()?).ok()?;
+    let segment = link
+        .path_segments()
+        .and_then(|mut s| s.rfind(|seg| !seg.is_empty()).map(str::to_string))
+        .or_else(|| link.host_str().map(str::to_string))?;
+    let decoded = url::form_urlencoded::parse(segment.as_bytes())
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.into_owned()
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let words = decoded
+        .trim_end_matches(".html")
+        .trim_end_matches(".htm")
+        .replace(['-', '_'], " ");
+    let words = words.trim();
+    if words.is_empty() {
+        return None;
+    }
+    let mut chars = words.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 pub fn plain_text(html: &str) -> String {
     const INLINE: &[&str] = &[
         "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
@@ -221,6 +285,7 @@ fn tag_end(s: &str) -> usize {
 pub(crate) mod fixture {
     use super::OutFeed;
     use crate::model::{DatePrecision, Enclosure, Item, Origin, Person, Stamp};
+
     use chrono::DateTime;
 
     pub fn stamp(s: &str) -> Stamp {
@@ -344,5 +409,28 @@ mod tests {
             "ab c"
         );
         assert_eq!(plain_text("unterminated <a href="), "unterminated");
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn display_titles_fall_back_to_text_then_link() {
+        let mut item = Item {
+            link: Some("https://ex.org/2026/11/initial-post/".into()),
+            ..Item::default()
+        };
+        assert_eq!(display_title(&item).as_deref(), Some("Initial post"));
+        item.summary = Some("<p>Just a <b>short</b> note.</p>".into());
+        assert_eq!(display_title(&item).as_deref(), Some("Just a short note."));
+        item.summary = Some("word ".repeat(40));
+        let long = display_title(&item).unwrap();
+        assert!(long.ends_with('…') && long.chars().count() <= 81, "{long}");
+        item.title = Some("Real title".into());
+        assert_eq!(display_title(&item).as_deref(), Some("Real title"));
+        let bare = Item::default();
+        assert_eq!(display_title(&bare), None);
     }
 }

@@ -78,7 +78,7 @@ fn build_item(feed: &OutFeed, item: &model::Item) -> Item {
     let content = safe_opt(item.content.as_deref());
     let summary = safe_opt(item.summary.as_deref());
     let description = summary.or_else(|| content.clone());
-    let mut title = safe_opt(item.title.as_deref());
+    let mut title = safe_opt(super::display_title(item).as_deref());
     if title.is_none() && description.is_none() {
         // RSS wants a title or a description in every item.
         title = Some(String::new());
