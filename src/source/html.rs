@@ -37,6 +37,8 @@ pub struct HtmlPage {
     pub diagnostics: Vec<String>,
     /// How many elements `selectors.item` matched (before the cap).
     pub matched: usize,
+    /// The page's name: `og:site_name`, else its `<title>`.
+    pub title: Option<String>,
 }
 
 /// Extract the items of one list page.
@@ -48,7 +50,10 @@ pub fn extract_items(
 ) -> HtmlPage {
     let doc = Html::parse_document(html);
     let base = base_url(&doc, page_url);
-    let mut page = HtmlPage::default();
+    let mut page = HtmlPage {
+        title: page_title(&doc),
+        ..HtmlPage::default()
+    };
 
     let matches: Vec<ElementRef<'_>> = doc.select(&selectors.item.selector).collect();
     page.matched = matches.len();
@@ -126,6 +131,23 @@ pub fn extract_items(
             .filter(|u| u != page_url);
     }
     page
+}
+
+fn page_title(doc: &Html) -> Option<String> {
+    static SITE: LazyLock<Selector> =
+        LazyLock::new(|| selector(r#"meta[property="og:site_name"][content]"#));
+    static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
+    doc.select(&SITE)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(collapse)
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            doc.select(&TITLE)
+                .next()
+                .map(|t| collapse(&t.text().collect::<String>()))
+                .filter(|t| !t.is_empty())
+        })
 }
 
 /// The page's `<base href>` (resolved against the page URL), else the page URL.
