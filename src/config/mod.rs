@@ -23,7 +23,7 @@ mod tests;
 
 pub use duration::{parse_duration, parse_size};
 pub use filter::{Filter, FilterField, parse_filter};
-pub use selectors::{FieldSelector, SELECTOR_KEYS, Selectors};
+pub use selectors::{FieldSelector, SELECTOR_KEYS, Selectors, compile};
 pub use validate::{RESERVED_FEED_IDS, default_user_agent};
 
 /// The validated configuration.

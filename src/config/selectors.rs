@@ -363,4 +363,79 @@ mod tests {
         let ok = compile("time.published", Some("datetime")).unwrap();
         assert_eq!(ok.attr.as_deref(), Some("datetime"));
     }
+
+    fn error_of(text: &str) -> (usize, usize, String, String) {
+        match super::super::parse(text, Path::new("/cfg/feeds.toml")) {
+            Err(ConfigError::Invalid {
+                line,
+                col,
+                key,
+                message,
+                ..
+            }) => (line, col, key, message),
+            other => panic!("expected an Invalid error, got {other:?}"),
+        }
+    }
+
+    const HEAD: &str = "[[source]]\nid = \"a\"\nurl = \"https://a.example/\"\nkind = \"html\"\n";
+
+    #[test]
+    fn config_errors_point_at_the_selector() {
+        let (line, col, key, message) =
+            error_of(&format!("{HEAD}[source.selectors]\nitem = \"div[[\"\n"));
+        assert_eq!(
+            (line, col, key.as_str()),
+            (6, 8, "source[1].selectors.item")
+        );
+        assert!(message.contains("not a valid CSS selector"), "{message}");
+
+        let (line, col, key, _) = error_of(&format!(
+            "{HEAD}[source.selectors]\nitem = \"li\"\nlink = {{ selector = \"a\", attr = \"bad attr\" }}\n"
+        ));
+        assert_eq!(
+            (line, col, key.as_str()),
+            (7, 33, "source[1].selectors.link.attr")
+        );
+
+        let (line, _, key, message) = error_of(&format!(
+            "{HEAD}[source.selectors]\nitem = \"li\"\ntitel = \"h2\"\n"
+        ));
+        assert_eq!((line, key.as_str()), (7, "source[1].selectors.titel"));
+        assert!(
+            message.contains("did you mean") && message.contains("`title`"),
+            "{message}"
+        );
+
+        let (line, _, key, message) =
+            error_of(&format!("{HEAD}[source.selectors]\ntitle = \"h2\"\n"));
+        assert_eq!((line, key.as_str()), (6, "source[1].selectors.item"));
+        assert!(message.starts_with("missing `item`"), "{message}");
+
+        let (line, col, key, message) = error_of(HEAD);
+        assert_eq!(
+            (line, col, key.as_str()),
+            (1, 1, "source[1].selectors.item")
+        );
+        assert!(message.contains("no selectors"), "{message}");
+    }
+
+    #[test]
+    fn every_spelling_compiles() {
+        let config = super::super::parse(
+            &format!(
+                "{HEAD}[source.selectors]\nitem = \"article.post\"\nlink = \"h2 a@href\"\ndate = {{ selector = \"time\", attr = \"datetime\" }}\nfields = {{ author = \".fn\" }}\n"
+            ),
+            Path::new("/cfg/feeds.toml"),
+        )
+        .unwrap();
+        let s = config.sources[0].css_selectors.as_ref().unwrap();
+        assert_eq!(s.item.css, "article.post");
+        let link = s.link.as_ref().unwrap();
+        assert_eq!(
+            (link.css.as_str(), link.attr.as_deref()),
+            ("h2 a", Some("href"))
+        );
+        assert_eq!(s.date.as_ref().unwrap().attr.as_deref(), Some("datetime"));
+        assert_eq!(s.author.as_ref().unwrap().css, ".fn");
+    }
 }

@@ -434,10 +434,12 @@ fn date_candidates(el: ElementRef<'_>, attr: Option<&str>) -> Vec<String> {
     out
 }
 
-/// A date through the date engine; with a `date_format`, also that format read directly (so it
-/// works whatever the engine supports).
+/// A date: with a `date_format`, that format first (read here, in the source's timezone, so it
+/// works whatever the engine supports); else, and when it does not fit, the date engine.
 fn read_date(text: &str, ctx: &DateContext<'_>) -> Option<Stamp> {
-    parse_human_date(text, ctx).or_else(|| ctx.format.and_then(|f| parse_with_format(text, f, ctx)))
+    ctx.format
+        .and_then(|f| parse_with_format(text, f, ctx))
+        .or_else(|| parse_human_date(text, ctx))
 }
 
 /// `text` read with a strftime `format`, in the source's timezone (UTC without one): a time of
