@@ -4,7 +4,7 @@
 //! rebuilds every output feed from the stored items: merge → filter → render → write (only what
 //! changed). Returns a report from which `main` derives the exit status.
 
-use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, SourceConfig, SourceKind};
+use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
 use crate::merge::{filter_items, merge_items};
 use crate::model::{Item, SourceFeed};
@@ -62,6 +62,9 @@ pub enum SourceError {
     Read(#[from] crate::source::feed::FeedError),
     #[error("{0}")]
     Unsupported(String),
+    /// An html source whose pages yielded no item (a changed layout, a wrong selector).
+    #[error("{0}")]
+    Extract(String),
 }
 
 impl SourceError {
@@ -435,14 +438,18 @@ async fn read_source(
     stored: &Validators,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
-    if source.kind == SourceKind::Html {
-        return Err(SourceError::Unsupported(
-            "kind = \"html\" (CSS selectors) is not available in this version; use a feed URL"
-                .into(),
-        ));
+    if let Some(selectors) = html_selectors(source) {
+        return Ok(
+            match read_html_source(fetcher, source, selectors, stored, now).await? {
+                None => Outcome::NotModified,
+                Some((read, validators)) => Outcome::Read {
+                    feed: Box::new(read.feed),
+                    validators,
+                },
+            },
+        );
     }
-    let scraped = source.kind == SourceKind::Html;
-    match fetcher.fetch(source, stored, scraped, now).await? {
+    match fetcher.fetch(source, stored, false, now).await? {
         FetchOutcome::NotModified => Ok(Outcome::NotModified),
         FetchOutcome::Fetched {
             document,
@@ -590,6 +597,7 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             }
             Ok(report.exit_code())
         }
+        crate::cli::Command::Preview { source, json } => preview(&config, source, *json, now),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(
@@ -615,6 +623,401 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// html sources (CSS selectors) and `preview`
+
+/// The selectors an html source is read with: `kind = "html"`, or `kind = "auto"` with a
+/// `[source.selectors]` table.
+fn html_selectors(source: &SourceConfig) -> Option<&crate::config::Selectors> {
+    match source.kind {
+        SourceKind::Html | SourceKind::Auto => source.css_selectors.as_ref(),
+        SourceKind::Feed => None,
+    }
+}
+
+/// Fetch one page of a source: its own location, or `url` (a further list page). The only
+/// place html reading touches `fetch`.
+async fn fetch_page(
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    url: Option<&url::Url>,
+    stored: &Validators,
+    now: DateTime<Utc>,
+) -> Result<Option<(Fetched, Validators)>, fetch::FetchError> {
+    let outcome = match url {
+        None => fetcher.fetch(source, stored, true, now).await?,
+        Some(url) => {
+            let mut page = source.clone();
+            page.location = match url.to_file_path() {
+                Ok(path) if url.scheme() == "file" => Location::Path(path),
+                _ => Location::Url(url.clone()),
+            };
+            fetcher
+                .fetch(&page, &Validators::default(), true, now)
+                .await?
+        }
+    };
+    Ok(match outcome {
+        FetchOutcome::NotModified => None,
+        FetchOutcome::Fetched {
+            document,
+            validators,
+        } => Some((document, validators)),
+    })
+}
+
+/// What reading an html source gave.
+pub struct HtmlRead {
+    /// Normalised, ready for the state.
+    pub feed: SourceFeed,
+    /// The list pages read, in order.
+    pub pages: Vec<String>,
+    /// Problems found while extracting (also in `feed.warnings`).
+    pub diagnostics: Vec<String>,
+}
+
+/// The date context of a source: its timezone (an IANA name, or a whole-hour offset), language,
+/// day-first switch and `date_format`, with the run's clock.
+fn date_context(
+    source: &SourceConfig,
+    now: DateTime<Utc>,
+) -> (crate::normalise::date::DateContext<'_>, Option<String>) {
+    let mut problem = None;
+    let timezone = source.timezone.as_deref().and_then(|name| {
+        let tz = name.parse::<chrono_tz::Tz>().ok().or_else(|| offset_zone(name));
+        if tz.is_none() {
+            problem = Some(format!(
+                "timezone `{name}` is not a known IANA zone (or a whole-hour offset); dates without an offset are read as UTC"
+            ));
+        }
+        tz
+    });
+    (
+        crate::normalise::date::DateContext {
+            now,
+            timezone,
+            language: source.language.as_deref(),
+            day_first: source.day_first.unwrap_or(false),
+            format: source.date_format.as_deref(),
+        },
+        problem,
+    )
+}
+
+/// `+02:00` → `Etc/GMT-2` (whole hours only; the Etc zones have inverted signs).
+fn offset_zone(text: &str) -> Option<chrono_tz::Tz> {
+    let (sign, rest) = match text.strip_prefix('+') {
+        Some(r) => ("-", r),
+        None => ("+", text.strip_prefix('-')?),
+    };
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let hours: u32 = digits.get(..2)?.parse().ok()?;
+    if digits.get(2..)? != "00" {
+        return None;
+    }
+    if hours == 0 {
+        return Some(chrono_tz::UTC);
+    }
+    format!("Etc/GMT{sign}{hours}").parse().ok()
+}
+
+/// Read an html source: fetch its list page, follow `next_page` up to `max_pages` (never a
+/// page seen before, never outside the source's folder for local files), extract every page's
+/// items and normalise them. No item at all is an error (the stored items stay published).
+/// The first page's validators decide for the whole source: `Ok(None)` when it is not modified.
+pub async fn read_html_source(
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    selectors: &crate::config::Selectors,
+    stored: &Validators,
+    now: DateTime<Utc>,
+) -> Result<Option<(HtmlRead, Validators)>, SourceError> {
+    use crate::source::html::{MAX_PAGES, extract_items};
+    let (dates, tz_problem) = date_context(source, now);
+    let mut diagnostics: Vec<String> = tz_problem.into_iter().collect();
+    let max_pages = source.max_pages.unwrap_or(1).clamp(1, MAX_PAGES);
+    let mut seen: Vec<url::Url> = Vec::new();
+    let mut next: Option<url::Url> = None;
+    let mut raw = SourceFeed::default();
+    let mut first_url: Option<url::Url> = None;
+    let mut first_validators = Validators::default();
+    for number in 1..=max_pages {
+        let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, now).await {
+            Ok(Some((f, v))) => {
+                if number == 1 {
+                    first_validators = v;
+                }
+                f
+            }
+            Ok(None) if number == 1 => return Ok(None),
+            Ok(None) => break,
+            Err(e) if number == 1 => return Err(e.into()),
+            Err(e) => {
+                diagnostics.push(format!("page {number}: {e}; stopped there"));
+                break;
+            }
+        };
+        let text = crate::source::repair::decode(&fetched.bytes, fetched.charset.as_deref()).text;
+        let page = extract_items(&text, &fetched.url, selectors, &dates);
+        let label = if max_pages > 1 {
+            format!("page {number} ({}): ", fetched.url)
+        } else {
+            String::new()
+        };
+        diagnostics.extend(page.diagnostics.iter().map(|d| format!("{label}{d}")));
+        if raw.title.is_none() {
+            raw.title = page.title.clone();
+        }
+        raw.items.extend(page.items);
+        seen.push(fetched.url.clone());
+        if let Some(u) = &next {
+            seen.push(u.clone());
+        }
+        first_url.get_or_insert(fetched.url);
+        next = page.next_page.filter(|u| !seen.contains(u));
+        match (&next, &source.location) {
+            (None, _) => break,
+            (Some(u), Location::Path(p)) if u.scheme() == "file" => {
+                let inside = u
+                    .to_file_path()
+                    .ok()
+                    .is_some_and(|f| f.parent() == p.parent());
+                if !inside {
+                    diagnostics.push(format!(
+                        "next page {u} is outside the source's folder; not followed"
+                    ));
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let pages: Vec<String> = {
+        let mut p: Vec<String> = Vec::new();
+        for u in &seen {
+            if !p.contains(&u.to_string()) {
+                p.push(u.to_string());
+            }
+        }
+        p
+    };
+    if raw.items.is_empty() {
+        let why = diagnostics
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "no items".to_owned());
+        return Err(SourceError::Extract(format!(
+            "no item extracted from {}: {why}",
+            pages.join(", ")
+        )));
+    }
+    raw.link = first_url
+        .as_ref()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    raw.warnings = diagnostics.clone();
+    let feed = normalise_feed(
+        raw,
+        &NormaliseContext {
+            source_id: &source.id,
+            title_override: source.title.as_deref(),
+            feed_url: first_url.as_ref(),
+            now,
+        },
+    );
+    Ok(Some((
+        HtmlRead {
+            feed,
+            pages,
+            diagnostics,
+        },
+        first_validators,
+    )))
+}
+
+/// `preview`: read one source as a run would, print what it yields, write nothing. Exit 1 when
+/// nothing was extracted, 2 for an unknown source.
+fn preview(config: &Config, id: &str, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    let Some(source) = config.sources.iter().find(|s| s.id == id) else {
+        eprintln!("feedwright: no source `{id}` in {}", config.path.display());
+        return Ok(2);
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = Fetcher::new(&config.settings)?;
+    let none = Validators::default();
+    let result: Result<(SourceFeed, Vec<String>, Vec<String>), SourceError> =
+        runtime.block_on(async {
+            match html_selectors(source) {
+                Some(selectors) => read_html_source(&fetcher, source, selectors, &none, now)
+                    .await
+                    .and_then(|r| {
+                        r.map(|(r, _)| (r.feed, r.pages, r.diagnostics))
+                            .ok_or_else(|| {
+                                SourceError::Unsupported("the server said: not modified".into())
+                            })
+                    }),
+                None => {
+                    let Some((fetched, _)) = fetch_page(&fetcher, source, None, &none, now).await?
+                    else {
+                        return Err(SourceError::Unsupported(
+                            "the server said: not modified".into(),
+                        ));
+                    };
+                    let feed = read_document(&source.id, source.title.as_deref(), &fetched, now)?;
+                    let warnings = feed.warnings.clone();
+                    Ok((feed, vec![fetched.url.to_string()], warnings))
+                }
+            }
+        });
+    let (feed, pages, diagnostics) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if json {
+                let doc = serde_json::json!({
+                    "source": id,
+                    "items": [],
+                    "error": e.to_string(),
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+            eprintln!(
+                "feedwright: source `{id}` ({}): {e}",
+                source.location_label()
+            );
+            return Ok(1);
+        }
+    };
+    let (dates, _) = date_context(source, now);
+    let show_date = |s: &crate::model::Stamp| preview_date(s, dates.timezone);
+    let mut out = String::new();
+    if json {
+        let items: Vec<serde_json::Value> = feed
+            .items
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "id": i.id,
+                    "title": i.title,
+                    "link": i.link,
+                    "published": i.published.as_ref().map(|s| show_date(s).0),
+                    "precision": i.published.as_ref().map(|s| s.precision.label()),
+                    "authors": i.authors.iter().filter_map(|a| a.name.clone()).collect::<Vec<_>>(),
+                    "summary": i.summary,
+                    "content": i.content,
+                    "image": i.image,
+                    "categories": i.categories,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "source": id,
+            "pages": pages,
+            "title": feed.title,
+            "items": items,
+            "diagnostics": diagnostics,
+        });
+        out = serde_json::to_string_pretty(&doc)?;
+        out.push('\n');
+    } else {
+        out.push_str(&preview_table(&feed.items, &show_date));
+        out.push_str(&format!(
+            "{} item(s) from {}\n",
+            feed.items.len(),
+            if pages.is_empty() {
+                source.location_label()
+            } else {
+                pages.join(", ")
+            }
+        ));
+        if !diagnostics.is_empty() {
+            out.push_str("problems:\n");
+            for d in &diagnostics {
+                out.push_str(&format!("  - {d}\n"));
+            }
+        }
+    }
+    // A closed pipe (`preview … | head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if feed.items.is_empty() { 1 } else { 0 })
+}
+
+/// A stamp for people: (RFC 3339 in the source's zone, `2026-01-10 (relative)` for the table).
+fn preview_date(stamp: &crate::model::Stamp, tz: Option<chrono_tz::Tz>) -> (String, String) {
+    use crate::model::DatePrecision;
+    let local = stamp.utc.with_timezone(&tz.unwrap_or(chrono_tz::UTC));
+    let rfc = local.fixed_offset().to_rfc3339();
+    let shown = match stamp.precision {
+        DatePrecision::Exact => local.format("%Y-%m-%d %H:%M %:z").to_string(),
+        _ => local.format("%Y-%m-%d").to_string(),
+    };
+    (rfc, format!("{shown} ({})", stamp.precision.label()))
+}
+
+/// The preview table: title, date with precision, author, link.
+fn preview_table(
+    items: &[Item],
+    show_date: &dyn Fn(&crate::model::Stamp) -> (String, String),
+) -> String {
+    fn cut(s: &str, n: usize) -> String {
+        if s.chars().count() <= n {
+            s.to_owned()
+        } else {
+            let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+            t.push('…');
+            t
+        }
+    }
+    let rows: Vec<[String; 4]> = items
+        .iter()
+        .map(|i| {
+            [
+                cut(i.title.as_deref().unwrap_or("(no title)"), 60),
+                i.published
+                    .as_ref()
+                    .map(|s| show_date(s).1)
+                    .unwrap_or_else(|| "-".into()),
+                cut(
+                    &i.authors
+                        .iter()
+                        .filter_map(|a| a.name.as_deref())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    24,
+                ),
+                i.link.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let header = ["TITLE", "DATE", "AUTHOR", "LINK"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; 4]| {
+        let mut l = String::new();
+        for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if k == 3 {
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                l.push_str(&" ".repeat(w.saturating_sub(cell.chars().count()) + 2));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(header);
+    for row in &rows {
+        line([&row[0], &row[1], &row[2], &row[3]]);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -62,6 +62,15 @@ pub enum Command {
     },
     /// Validate feeds.toml without touching the network.
     Check,
+    /// Show what a source yields (title, link, date with precision, author) and explain
+    /// problems; writes nothing. Exit 1 when nothing was extracted.
+    Preview {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Drop a source's stored items and validators so the next run reads it afresh.
     Forget {
         #[arg(value_name = "SOURCE_ID")]

@@ -15,6 +15,7 @@ mod duration;
 mod filter;
 mod locate;
 mod raw;
+mod selectors;
 mod validate;
 
 #[cfg(test)]
@@ -22,6 +23,7 @@ mod tests;
 
 pub use duration::{parse_duration, parse_size};
 pub use filter::{Filter, FilterField, parse_filter};
+pub use selectors::{FieldSelector, SELECTOR_KEYS, Selectors, compile};
 pub use validate::{RESERVED_FEED_IDS, default_user_agent};
 
 /// The validated configuration.
@@ -121,6 +123,9 @@ pub struct SourceConfig {
     /// relative to that table (`item`, `fields.title`, `exclude[2]`), so selector errors can
     /// point at the value.
     pub selector_positions: BTreeMap<String, (usize, usize)>,
+    /// `selectors`, validated and compiled (html sources always have them; `check` reports a
+    /// bad or missing selector with its line:col).
+    pub css_selectors: Option<Selectors>,
     /// 1-based line of the `[[source]]` entry's `id`, for messages.
     pub line: usize,
 }

@@ -235,6 +235,7 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
     for (i, entry) in raw.source.into_iter().enumerate() {
         let key = format!("source[{}]", i + 1);
         let span = entry.span();
+        let header = line_col(text, span.start);
         let (mut source, id_span) = build_source(&ctx, &key, entry.into_inner(), span)?;
         if let Some(first) = source_lines.get(&source.id) {
             return Err(ctx.err(
@@ -248,6 +249,14 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
         }
         source_lines.insert(source.id.clone(), source.line);
         source.selector_positions = selector_positions(text, &tree, i);
+        source.css_selectors = super::selectors::selectors_of(
+            &source,
+            &super::selectors::Where {
+                path,
+                key: &key,
+                fallback: header,
+            },
+        )?;
         sources.push(source);
     }
 
@@ -678,6 +687,7 @@ fn build_source(
             .transpose()?,
         selectors: raw.selectors.map(Spanned::into_inner),
         selector_positions: BTreeMap::new(),
+        css_selectors: None,
         id,
         line,
     };
