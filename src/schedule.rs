@@ -173,6 +173,33 @@ mod tests {
     }
 
     #[test]
+    fn config_refuses_a_schedule_the_scheduler_cannot_read() {
+        let text = "[[source]]\nid = \"a\"\nurl = \"https://x.test/f\"\nschedule = \"61 * * * *\"\n\n[[feed]]\nid = \"f\"\ntitle = \"F\"\nlink = \"https://x.test/\"\n";
+        let err = crate::config::parse(text, std::path::Path::new("/t/feeds.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("/t/feeds.toml:4:12: source[1].schedule: `61 * * * *` is not a valid cron expression"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shutdown_grace_defaults_to_five_seconds() {
+        let base = "[[feed]]\nid = \"f\"\ntitle = \"F\"\nlink = \"https://x.test/\"\n";
+        let path = std::path::Path::new("/t/feeds.toml");
+        let config = crate::config::parse(base, path).unwrap();
+        assert_eq!(config.settings.shutdown_grace, Duration::from_secs(5));
+        let text = format!("[settings]\nshutdown_grace = \"1m\"\n\n{base}");
+        let config = crate::config::parse(&text, path).unwrap();
+        assert_eq!(config.settings.shutdown_grace, Duration::from_secs(60));
+        let text = format!("[settings]\nshutdown_grace = \"soon\"\n\n{base}");
+        let err = crate::config::parse(&text, path).err().unwrap().to_string();
+        assert!(err.contains(":2:18: settings.shutdown_grace:"), "{err}");
+    }
+
+    #[test]
     fn jitter_is_stable_small_and_capped() {
         let now = at("2026-11-29T12:00:00Z");
         let a = source("alpha", 3600, None, None);

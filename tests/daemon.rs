@@ -596,3 +596,43 @@ fn json_logs_are_one_object_per_line_with_level_message_and_source() {
         "the summary line: {text}"
     );
 }
+
+#[test]
+fn sigterm_abandons_a_pass_that_outlives_shutdown_grace() {
+    // A "server" that accepts and then never answers: the pass stays in flight.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let keep = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            keep.lock().unwrap().push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("feeds.toml"),
+        format!(
+            "[settings]\nhost_delay = \"0s\"\ntimeout = \"600s\"\nretries = 0\nrespect_robots = false\nshutdown_grace = \"1s\"\n\n[[source]]\nid = \"stuck\"\nurl = \"http://{addr}/feed.xml\"\n\n[[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"https://planet.test/\"\n"
+        ),
+    )
+    .unwrap();
+    let mut daemon = Running::start(dir.path(), &["daemon", "--serve", "127.0.0.1:0"]);
+    daemon.addr();
+    let start = Instant::now();
+    while accepted.lock().unwrap().is_empty() {
+        assert!(start.elapsed() < DEADLINE, "the pass never connected");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    daemon.signal("TERM");
+    assert_eq!(daemon.wait_exit(), Some(0), "stderr:\n{}", daemon.stderr());
+    assert!(
+        daemon.stderr().contains("abandoned the pass"),
+        "stderr:\n{}",
+        daemon.stderr()
+    );
+    assert_eq!(temp_files(&dir.path().join("out")), Vec::<String>::new());
+    // The run lock went with the pass: `forget` (which needs it) works at once.
+    let forget = run_in(dir.path(), &["forget", "stuck"]);
+    assert_eq!(forget.status.code(), Some(0), "{}", stderr(&forget));
+}
