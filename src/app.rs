@@ -135,6 +135,12 @@ pub fn lock_path(state_path: &Path) -> PathBuf {
     state_path.with_file_name(name)
 }
 
+/// When a source that was just read successfully is due again: the next match of its cron
+/// `schedule`, else after its `interval` (see [`crate::schedule`]).
+pub fn next_due_for(source: &SourceConfig, now: DateTime<Utc>) -> DateTime<Utc> {
+    crate::schedule::next_due_for(source, now)
+}
+
 /// The key under which a source's validators are stored: the URL as configured, or the path.
 fn location_key(source: &SourceConfig) -> String {
     source.location_label()
@@ -225,18 +231,22 @@ pub async fn run(
     }
 
     let fetcher = Fetcher::new(settings)?;
+    let progress = crate::progress::Progress::start(due.len(), "reading sources");
     let results: Vec<(&SourceConfig, Result<Outcome, SourceError>)> =
         futures_util::stream::iter(due.iter().map(|source| {
             let fetcher = &fetcher;
             let stored = validators.get(&source.id).cloned().unwrap_or_default();
+            let progress = &progress;
             async move {
                 let result = read_source(fetcher, source, &stored, now).await;
+                progress.inc(&source.id);
                 (*source, result)
             }
         }))
         .buffer_unordered(settings.concurrency.max(1))
         .collect()
         .await;
+    drop(progress);
 
     // Apply every result to the state, one at a time, in config order.
     let mut results = results;
@@ -282,7 +292,7 @@ pub async fn run(
                 }
                 health.last_success = Some(now);
                 health.consecutive_failures = 0;
-                health.next_due = Some(after(now, source.interval));
+                health.next_due = Some(next_due_for(source, now));
             }
             Err(e) => {
                 report.sources_failed += 1;
@@ -598,6 +608,11 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             Ok(report.exit_code())
         }
         crate::cli::Command::Preview { source, json } => preview(&config, source, *json, now),
+        crate::cli::Command::Serve { addr } => crate::serve::serve_command(&config, *addr),
+        crate::cli::Command::Daemon { serve } => {
+            let offset = now.signed_duration_since(Utc::now());
+            crate::daemon::daemon_command(config, cli.now.is_some().then_some(offset), *serve)
+        }
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(

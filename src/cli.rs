@@ -76,4 +76,17 @@ pub enum Command {
         #[arg(value_name = "SOURCE_ID")]
         source: String,
     },
+    /// Keep running: read each source when it is due, rebuild the feeds; SIGHUP reloads
+    /// feeds.toml, SIGTERM/SIGINT stop (waiting `settings.shutdown_grace` for a pass).
+    Daemon {
+        /// Also serve out/ read-only on this address (e.g. 127.0.0.1:8080; port 0 picks one).
+        #[arg(long, value_name = "ADDR")]
+        serve: Option<std::net::SocketAddr>,
+    },
+    /// Serve out/ read-only over HTTP (ETag, Last-Modified, 304, gzip/br, /healthz).
+    Serve {
+        /// Address to listen on (port 0 picks a free one; the real one is printed).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
 }

@@ -5,10 +5,14 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod fetch;
 pub mod merge;
 pub mod model;
 pub mod normalise;
+pub mod progress;
 pub mod publish;
+pub mod schedule;
+pub mod serve;
 pub mod source;
 pub mod state;

@@ -67,6 +67,9 @@ pub struct Settings {
     pub websub_hub: Option<url::Url>,
     /// Default `status.json` beside the state file.
     pub status_file: PathBuf,
+    /// How long `daemon` lets an in-flight pass finish on SIGTERM/SIGINT before abandoning it.
+    /// Default 5 s.
+    pub shutdown_grace: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

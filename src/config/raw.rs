@@ -36,6 +36,7 @@ pub struct RawSettings {
     pub per_source_feeds: S<bool>,
     pub websub_hub: S<String>,
     pub status_file: S<String>,
+    pub shutdown_grace: S<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

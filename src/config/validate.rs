@@ -377,9 +377,8 @@ fn wrong_type_message(rest: &str, key: &str) -> String {
     };
     let field = key.rsplit('.').next().unwrap_or(key);
     let hint = match field {
-        "timeout" | "connect_timeout" | "host_delay" | "interval" | "max_age" => {
-            "; write durations as strings with a unit, e.g. \"30s\""
-        }
+        "timeout" | "connect_timeout" | "host_delay" | "interval" | "max_age"
+        | "shutdown_grace" => "; write durations as strings with a unit, e.g. \"30s\"",
         _ => "",
     };
     format!("expected {expected}, found {found}{hint}")
@@ -471,6 +470,10 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         Some(v) => ctx.size(v, "settings.max_body_size")?,
         None => 10 << 20,
     };
+    let shutdown_grace = match &raw.shutdown_grace {
+        Some(v) => ctx.duration(v, "settings.shutdown_grace")?,
+        None => Duration::from_secs(5),
+    };
     let retries = match &raw.retries {
         Some(v) => ctx.int_in(v, "settings.retries", 0..MAX_RETRIES + 1)?,
         None => 2,
@@ -490,6 +493,7 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         per_source_feeds: raw.per_source_feeds.is_some_and(Spanned::into_inner),
         websub_hub,
         status_file,
+        shutdown_grace,
     })
 }
 
@@ -724,7 +728,8 @@ fn check_schedule(text: &str) -> std::result::Result<(), String> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | ',' | '-' | '?' | '#'))
     };
     if (5..=7).contains(&fields.len()) && fields.iter().all(cron_chars) {
-        Ok(())
+        // The scheduler's own parser has the last word (ranges, steps, names).
+        crate::schedule::parse_schedule(text).map(|_| ())
     } else {
         Err(format!(
             "`{text}` is not a cron expression: write 5 fields (minute hour day month weekday), e.g. \"0 */2 * * *\""
