@@ -136,7 +136,7 @@ fn format_once(text: &str, fmt: &str, ctx: &DateContext<'_>) -> Option<Stamp> {
     // No year in the format: the most recent year that gives a date not in the future.
     let this_year = local_of(ctx.timezone, ctx.now).year();
     let fmt_y = format!("{fmt} %Y");
-    for back in 0..=8 {
+    for back in -1..=8 {
         let year = this_year - back;
         let text_y = format!("{text} {year}");
         let local = if let Ok(ndt) = NaiveDateTime::parse_from_str(&text_y, &fmt_y) {
@@ -1077,7 +1077,7 @@ impl<'s> Scanner<'_, 's, '_> {
             return not_future(st.utc, self.ctx.now).then_some(st);
         }
         let this_year = self.now_local().year();
-        for back in 0..=8 {
+        for back in -1..=8 {
             if let Some(st) = make(this_year - back, DatePrecision::YearInferred)
                 && not_future(st.utc, self.ctx.now)
             {

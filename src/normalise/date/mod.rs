@@ -67,7 +67,8 @@ impl DateContext<'static> {
 ///   without one it is read in `ctx.timezone` (UTC when `None`). A bare calendar day is 00:00
 ///   local, `DateOnly`.
 /// - A day and month without a year takes the most recent year in which that day (at its time,
-///   or 00:00 local) is not more than one day after `ctx.now`: `YearInferred`. "Dec 28" seen on
+///   or 00:00 local) is not more than one day after `ctx.now`: `YearInferred`. (So on the evening
+///   of 31 December, "Jan 1" is the coming day, within the tolerance.) "Dec 28" seen on
 ///   12 January is last year's; "Feb 29" seen in 2026 is 2024's.
 /// - Relative phrases are `Relative`. Seconds, minutes and hours ("3 hours ago", "just now")
 ///   give `now − amount` exactly. Days and coarser ("yesterday", "5 days ago", "2 weeks ago",
@@ -159,3 +160,6 @@ fn stamp_utc(ctx: &DateContext<'_>, utc: DateTime<Utc>, precision: DatePrecision
         precision,
     }
 }
+
+#[cfg(test)]
+mod tests;
