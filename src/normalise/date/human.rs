@@ -326,6 +326,9 @@ const NOT_ZONES: [&str; 9] = ["at", "et", "ist", "art", "cat", "met", "wat", "we
 /// Symbols that may stand glued right before a number that starts a date.
 const OK_BEFORE: [char; 11] = ['(', '[', '"', '\'', ',', ';', '|', ':', '>', '«', '“'];
 
+/// Symbols that may end a written date glued to it (besides [`OK_AFTER`]).
+const TERMINATORS: [char; 6] = ['!', '?', '·', '•', '/', ':'];
+
 /// Symbols that may stand glued right after a numeric date group.
 const OK_AFTER: [char; 10] = [',', '.', ';', ')', ']', '"', '\'', '|', '»', '”'];
 
@@ -1025,6 +1028,8 @@ impl<'s> Scanner<'_, 's, '_> {
                         if let Some((off, end)) = self.offset_at_sign(j) {
                             s.offset = Some(off);
                             j = end;
+                        } else if self.glued(j + 1).is_some() {
+                            return None; // a broken offset: `+zz:00`, `+00:zz`
                         } else if c == '-' && t.spaced {
                             j += 1;
                         } else {
@@ -1039,6 +1044,9 @@ impl<'s> Scanner<'_, 's, '_> {
         let (Some(month), Some(day)) = (s.month, s.day) else {
             return None;
         };
+        if !self.clear_end(j, s.time.is_some()) {
+            return None;
+        }
         if s.short_numeric && s.time.is_none() {
             // "09/01" alone is a date; "rated 4/5" is not.
             let (a, _) = self.content()?;
@@ -1047,6 +1055,27 @@ impl<'s> Scanner<'_, 's, '_> {
             }
         }
         self.resolve(&s, month, day)
+    }
+
+    /// Whether a run that stopped at `j` is a clear date rather than the readable start of a
+    /// corrupt one: it must not stop at something glued to it (`…T25:14`, `…-06:00Textra`), and
+    /// a run without a time must not be followed by a clock time it could not take in
+    /// (`16 Dec zz 11:47:32`, `16 Dec 2012 1:2:3:4`, `2004-05-25 오후 11:23:17`).
+    fn clear_end(&self, j: usize, has_time: bool) -> bool {
+        if let Some(t) = self.tok(j)
+            && !t.spaced
+            && !matches!(t.kind, Kind::Sym(c) if OK_AFTER.contains(&c) || TERMINATORS.contains(&c))
+        {
+            return false;
+        }
+        if has_time {
+            return true;
+        }
+        !(j..self.toks.len()).any(|k| {
+            self.tok(k).is_some_and(|t| t.kind == Kind::Num)
+                && self.glued_sym(k + 1, ':')
+                && self.glued(k + 2).is_some_and(|t| t.kind == Kind::Num)
+        })
     }
 
     fn resolve(&self, s: &Slots, month: u32, day: u32) -> Option<Stamp> {

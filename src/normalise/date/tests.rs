@@ -603,6 +603,33 @@ fn decoys_are_not_dates() {
 }
 
 #[test]
+fn corrupt_machine_dates_are_not_salvaged() {
+    let c = cx("2030-01-01T00:00:00Z", "UTC", None);
+    none(
+        &[
+            "Sun, 16 Dec 2012 1:2:3:4 GMT",
+            "Sun, 16 Dec zz 11:47:32 GMT",
+            "Sun, 16 Dec 2012 11:47:32 +zz:00",
+            "Sun, 16 Dec 2012 11:47:32 +00:zz",
+            "2003-12-31T25:14:55Z",
+            "2003-12-31T10:61:55Z",
+            "2013-01-28T11:30:00-06:00Textra",
+            "2013-01-28T09:xx:00Z",
+            "2004-05-25 오후 11:23:17",
+        ],
+        &c,
+    );
+    // An event range keeps its start.
+    check(
+        &c,
+        &[(
+            "Jan 9, 2026 9:00 - 11:00",
+            st("2026-01-09T09:00:00Z", Exact),
+        )],
+    );
+}
+
+#[test]
 fn future_dates_beyond_a_day_are_refused() {
     let c = cx("2026-01-09T12:00:00Z", "UTC", None);
     check(
