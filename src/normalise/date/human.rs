@@ -327,7 +327,7 @@ const NOT_ZONES: [&str; 9] = ["at", "et", "ist", "art", "cat", "met", "wat", "we
 const OK_BEFORE: [char; 11] = ['(', '[', '"', '\'', ',', ';', '|', ':', '>', '«', '“'];
 
 /// Symbols that may end a written date glued to it (besides [`OK_AFTER`]).
-const TERMINATORS: [char; 6] = ['!', '?', '·', '•', '/', ':'];
+const TERMINATORS: [char; 7] = ['!', '?', '·', '•', '/', ':', '<'];
 
 /// Symbols that may stand glued right after a numeric date group.
 const OK_AFTER: [char; 10] = [',', '.', ';', ')', ']', '"', '\'', '|', '»', '”'];
@@ -489,7 +489,15 @@ impl<'s> Scanner<'_, 's, '_> {
                 .now_local()
                 .date()
                 .checked_sub_days(Days::new(days.into()))?;
-            let time = self.skip_to_time(end).map(|(t, _)| t);
+            let timed = self.skip_to_time(end);
+            // French "hier" is German "here": without a French hint, only on its own.
+            if p == ["hier"]
+                && !langs.explicit(lang::Lang::Fr)
+                && !self.only_symbols_from(timed.map_or(end, |(_, e)| e))
+            {
+                continue;
+            }
+            let time = timed.map(|(t, _)| t);
             return stamp_local(
                 self.ctx,
                 day.and_time(time.unwrap_or(NaiveTime::MIN)),
@@ -501,20 +509,90 @@ impl<'s> Scanner<'_, 's, '_> {
                 continue;
             }
             if let Some(j) = self.phrase_at(i, p)
-                && let Some((n, unit, _)) = self.amount_unit(j)
+                && let Some(parts) = self.amount_chain(j)
             {
-                return self.back(n, unit);
+                return self.back_chain(&parts.0);
             }
         }
-        if let Some((n, unit, end)) = self.amount_unit(i)
+        if let Some((parts, end)) = self.amount_chain(i)
             && let Some(w) = self.word(end)
             && lang::AFTER_UNIT
                 .iter()
                 .any(|&(l, a)| langs.has(l) && a == w)
         {
-            return self.back(n, unit);
+            return self.back_chain(&parts);
         }
         self.last_at(i)
+    }
+
+    /// Amounts and units in a row: "8 hours, 3 minutes", "1 día y 2 horas" (at most four).
+    fn amount_chain(&self, j: usize) -> Option<(Vec<(u32, Unit)>, usize)> {
+        let (n, u, mut end) = self.amount_unit(j)?;
+        let mut parts = vec![(n, u)];
+        while parts.len() < 4 {
+            let mut k = end;
+            if self.is_sym(k, ',') {
+                k += 1;
+            }
+            if matches!(self.word(k), Some("and" | "y" | "et" | "und" | "e")) {
+                k += 1;
+            }
+            if k == end {
+                break;
+            }
+            let Some((n, u, e)) = self.amount_unit(k) else {
+                break;
+            };
+            parts.push((n, u));
+            end = e;
+        }
+        Some((parts, end))
+    }
+
+    /// [`Self::back`] for a chain: calendar steps when every unit is a day or coarser, else an
+    /// exact duration (a day 24 h, a week 7 days, a month 30 days, a year 365 days).
+    fn back_chain(&self, parts: &[(u32, Unit)]) -> Option<Stamp> {
+        let sub_day = |u: Unit| matches!(u, Unit::Second | Unit::Minute | Unit::Hour);
+        match parts {
+            [] => None,
+            [(n, u)] => self.back(*n, *u),
+            _ if parts.iter().all(|&(_, u)| !sub_day(u)) => {
+                let mut day = self.now_local().date();
+                for &(n, u) in parts {
+                    day = match u {
+                        Unit::Week => day.checked_sub_days(Days::new(u64::from(n) * 7))?,
+                        Unit::Month => day.checked_sub_months(Months::new(n))?,
+                        Unit::Year => day.checked_sub_months(Months::new(n.checked_mul(12)?))?,
+                        _ => day.checked_sub_days(Days::new(n.into()))?,
+                    };
+                }
+                stamp_local(
+                    self.ctx,
+                    day.and_time(NaiveTime::MIN),
+                    DatePrecision::Relative,
+                )
+            }
+            _ => {
+                let mut secs: i64 = 0;
+                for &(n, u) in parts {
+                    let k: i64 = match u {
+                        Unit::Second => 1,
+                        Unit::Minute => 60,
+                        Unit::Hour => 3600,
+                        Unit::Day => 86_400,
+                        Unit::Week => 604_800,
+                        Unit::Month => 30 * 86_400,
+                        Unit::Year => 365 * 86_400,
+                    };
+                    secs = secs.checked_add(i64::from(n).checked_mul(k)?)?;
+                }
+                let t = self
+                    .ctx
+                    .now
+                    .checked_sub_signed(Duration::try_seconds(secs)?)?;
+                Some(stamp_utc(self.ctx, t, DatePrecision::Relative))
+            }
+        }
     }
 
     /// "last week", "letzten Montag", "la semana pasada", "lundi dernier", "mês passado".

@@ -64,6 +64,11 @@ impl Langs {
         }
     }
 
+    /// The hint named exactly `l`.
+    pub(super) fn explicit(self, l: Lang) -> bool {
+        self.explicit && self.mask == l.bit() | Lang::En.bit()
+    }
+
     pub(super) fn has(self, l: Lang) -> bool {
         self.mask & l.bit() != 0
     }
