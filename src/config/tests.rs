@@ -802,6 +802,9 @@ fn source_filter_patterns() {
     let source = &config.sources[0];
     assert_eq!(source.include_filters.len(), 1);
     assert_eq!(source.include_filters[0].field, Some(FilterField::Title));
-    assert_eq!(source.exclude_filters[0].pattern, "category:regex:(?i)^ads$");
+    assert_eq!(
+        source.exclude_filters[0].pattern,
+        "category:regex:(?i)^ads$"
+    );
     assert!(ok(&src).sources[0].include_filters.is_empty());
 }
