@@ -9,6 +9,8 @@ pub mod fetch;
 pub mod merge;
 pub mod model;
 pub mod normalise;
+pub mod opml_import;
 pub mod publish;
 pub mod source;
 pub mod state;
+pub mod status;
