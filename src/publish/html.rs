@@ -59,7 +59,7 @@ fn web_url(url: &str) -> Option<&str> {
 pub fn summary_text(item: &Item) -> Option<String> {
     let html = item.summary.as_deref().or(item.content.as_deref())?;
     let plain = crate::normalise::html_to_text(html);
-    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plain = tidy_spacing(&plain.split_whitespace().collect::<Vec<_>>().join(" "));
     if plain.is_empty() {
         return None;
     }
@@ -75,6 +75,24 @@ pub fn summary_text(item: &Item) -> Option<String> {
         "{}…",
         cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
     ))
+}
+
+/// No space before closing punctuation: text nodes are joined with spaces, so `<a>x</a>.`
+/// would read `x .`.
+fn tidy_spacing(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' '
+            && chars
+                .peek()
+                .is_some_and(|n| matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')'))
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn date_label(t: DateTime<Utc>) -> (String, String) {
@@ -450,6 +468,9 @@ mod tests {
         assert!(s.chars().count() <= SUMMARY_CHARS + 1);
         i.content = Some("<p>  </p>".into());
         assert_eq!(summary_text(&i), None);
+        i.content =
+            Some("<p>Book a <a href=\"https://x.test/\">slot</a>. Or <b>not</b>!</p>".into());
+        assert_eq!(summary_text(&i).as_deref(), Some("Book a slot. Or not!"));
     }
 
     #[test]
