@@ -103,7 +103,7 @@ fn date_label(t: DateTime<Utc>) -> (String, String) {
 }
 
 const STYLE: &str = "
-:root{color-scheme:light dark;--bg:#fdfdfc;--fg:#1d1f21;--muted:#5f6368;--line:#e3e3e0;--link:#0b57d0;--card:#ffffff}
+:root{--bg:#fdfdfc;--fg:#1d1f21;--muted:#5f6368;--line:#e3e3e0;--link:#0b57d0;--card:#ffffff}
 @media (prefers-color-scheme:dark){:root{--bg:#16181b;--fg:#e8e6e3;--muted:#a0a4a8;--line:#2e3135;--link:#8ab4f8;--card:#1e2124}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}
