@@ -11,7 +11,7 @@ use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
 use crate::publish::{self, OutFeed};
 use crate::source::feed::{ReadContext, read_feed};
-use crate::state::{Health, Retention, State, Validators};
+use crate::state::{Retention, State, Validators};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -68,6 +68,17 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// A short tag for the status table and file: `http-503`, `timeout`, `not-a-feed` …
+    pub fn kind(&self) -> String {
+        match self {
+            SourceError::Fetch(e) => e.kind().into_owned(),
+            SourceError::Read(crate::source::feed::FeedError::NotAFeed(_)) => "not-a-feed".into(),
+            SourceError::Read(_) => "parse".into(),
+            SourceError::Unsupported(_) => "unsupported".into(),
+            SourceError::Extract(_) => "no-items".into(),
+        }
+    }
+
     /// When the source may be tried again, if the server said (Retry-After).
     fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
@@ -297,7 +308,8 @@ pub async fn run(
             Err(e) => {
                 report.sources_failed += 1;
                 health.consecutive_failures = health.consecutive_failures.saturating_add(1);
-                health.last_error = Some(e.to_string());
+                // The kind first, so a narrow status column still says what happened.
+                health.last_error = Some(format!("{}: {e}", e.kind()));
                 health.last_error_at = Some(now);
                 health.next_due = Some(e.retry_at().unwrap_or_else(|| {
                     after(now, backoff(source.interval, health.consecutive_failures))
@@ -359,10 +371,48 @@ fn publish_all(
 ) -> anyhow::Result<()> {
     let settings = &config.settings;
     let mut stored: HashMap<&str, Vec<Item>> = HashMap::new();
+    let mut sites: HashMap<&str, publish::opml::SiteInfo> = HashMap::new();
     for source in config.sources.iter().filter(|s| s.enabled) {
         let items = state.items_of(&source.id, retention_of(config, source), now)?;
+        sites.insert(source.id.as_str(), site_info(source, &items));
+        let items = filter_items(
+            items,
+            &source.include_filters,
+            &source.exclude_filters,
+            None,
+            None,
+            now,
+        );
         stored.insert(source.id.as_str(), items);
     }
+    let mut write = |name: &str, body: &str| -> anyhow::Result<()> {
+        if publish::write::write_if_changed(&settings.out_dir, name, body.as_bytes())? {
+            report.files_written += 1;
+            debug!("wrote {}", settings.out_dir.join(name).display());
+        } else {
+            report.files_unchanged += 1;
+        }
+        Ok(())
+    };
+    let source_names: HashMap<String, String> = config
+        .sources
+        .iter()
+        .map(|s| {
+            let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
+            (
+                s.id.clone(),
+                s.title
+                    .clone()
+                    .or(site.title)
+                    .unwrap_or_else(|| s.id.clone()),
+            )
+        })
+        .collect();
+    let outline = |s: &SourceConfig| {
+        let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
+        publish::opml::outline_for(settings, s, &site)
+    };
+    let mut index = Vec::new();
     for feed_cfg in &config.feeds {
         let groups: Vec<Vec<Item>> = config
             .sources_of(feed_cfg)
@@ -395,50 +445,141 @@ fn publish_all(
         );
         report.items_published += out.items.len();
         for format in &feed_cfg.formats {
-            let body = match format {
-                Format::Rss => publish::rss::render(&out),
-                Format::Atom => publish::atom::render(&out),
-                Format::Json => publish::json::render(&out),
-            };
-            let name = format!("{}.{}", out.id, format.extension());
-            if publish::write::write_if_changed(&settings.out_dir, &name, body.as_bytes())? {
-                report.files_written += 1;
-                debug!("wrote {}", settings.out_dir.join(&name).display());
-            } else {
-                report.files_unchanged += 1;
+            write(
+                &format!("{}.{}", out.id, format.extension()),
+                &render_format(&out, *format),
+            )?;
+        }
+        write(
+            &format!("{}.html", out.id),
+            &publish::html::render_feed_page(&out, &feed_cfg.formats, &source_names),
+        )?;
+        let outlines: Vec<_> = config
+            .sources_of(feed_cfg)
+            .into_iter()
+            .map(outline)
+            .collect();
+        write(
+            &format!("{}.opml", out.id),
+            &publish::opml::render(&feed_cfg.title, &outlines),
+        )?;
+        index.push(publish::html::IndexEntry {
+            id: out.id.clone(),
+            title: out.title.clone(),
+            description: out.description.clone(),
+            formats: feed_cfg.formats.clone(),
+            items: out.items.len(),
+            updated: out.updated,
+        });
+    }
+    write("index.html", &publish::html::render_index("Feeds", &index))?;
+    let all: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(outline)
+        .collect();
+    write("sources.opml", &publish::opml::render("All sources", &all))?;
+
+    if settings.per_source_feeds {
+        for source in config.sources.iter().filter(|s| s.enabled) {
+            let items = stored.get(source.id.as_str()).cloned().unwrap_or_default();
+            let site = sites.get(source.id.as_str()).cloned().unwrap_or_default();
+            let title = source_names
+                .get(&source.id)
+                .cloned()
+                .unwrap_or_else(|| source.id.clone());
+            let link = site
+                .link
+                .clone()
+                .or_else(|| settings.base_url.as_ref().map(|u| u.to_string()))
+                .unwrap_or_else(|| match &source.location {
+                    Location::Url(u) => u.to_string(),
+                    Location::Path(p) => url::Url::from_file_path(p)
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|()| format!("file://{}", p.display())),
+                });
+            let id = format!("sources/{}", source.id);
+            let base = settings.base_url.as_ref().map(|u| u.to_string());
+            let out = assemble_feed(
+                FeedMeta {
+                    id: &id,
+                    title: &title,
+                    description: None,
+                    link: &link,
+                    base_url: base.as_deref(),
+                    max_items: source.max_items.unwrap_or(DEFAULT_FEED_MAX_ITEMS),
+                },
+                vec![items],
+            );
+            for format in [Format::Rss, Format::Atom, Format::Json] {
+                write(
+                    &format!("{id}.{}", format.extension()),
+                    &render_format(&out, format),
+                )?;
             }
         }
     }
     Ok(())
 }
 
-/// The status file beside the state: every source's health, as JSON (never inside out/).
-fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let _ = now;
-    let mut sources = Vec::new();
-    for source in &config.sources {
-        let h: Health = state.health(&source.id)?;
-        sources.push(serde_json::json!({
-            "id": source.id,
-            "enabled": source.enabled,
-            "location": source.location_label(),
-            "last_attempt": h.last_attempt,
-            "last_success": h.last_success,
-            "last_error_at": h.last_error_at,
-            "last_error": h.last_error,
-            "consecutive_failures": h.consecutive_failures,
-            "next_due": h.next_due,
-            "items_last_run": h.items_last_run,
-        }));
+/// Items per per-source feed when the source sets no `max_items`.
+const DEFAULT_FEED_MAX_ITEMS: usize = 100;
+
+fn render_format(out: &OutFeed, format: Format) -> String {
+    match format {
+        Format::Rss => publish::rss::render(out),
+        Format::Atom => publish::atom::render(out),
+        Format::Json => publish::json::render(out),
     }
-    let body = serde_json::to_string_pretty(&serde_json::json!({ "sources": sources }))?;
+}
+
+/// A source's site title and home page, as its stored items' origin gives them.
+fn site_info(source: &SourceConfig, items: &[Item]) -> publish::opml::SiteInfo {
+    let origin = items
+        .iter()
+        .filter_map(|i| i.origin.as_ref())
+        .find(|o| o.source_id == source.id);
+    publish::opml::SiteInfo {
+        title: origin.and_then(|o| o.title.clone()),
+        link: origin.and_then(|o| o.link.clone()),
+    }
+}
+
+/// `export-opml`: every enabled source as OPML (site titles and home pages from the state,
+/// when there is one).
+pub fn export_opml(config: &Config, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let state = if config.settings.state.exists() {
+        Some(State::open(&config.settings.state)?)
+    } else {
+        None
+    };
+    let mut outlines = Vec::new();
+    for source in config.sources.iter().filter(|s| s.enabled) {
+        let site = match &state {
+            Some(st) => site_info(
+                source,
+                &st.items_of(&source.id, retention_of(config, source), now)?,
+            ),
+            None => publish::opml::SiteInfo::default(),
+        };
+        outlines.push(publish::opml::outline_for(&config.settings, source, &site));
+    }
+    Ok(publish::opml::render("All sources", &outlines))
+}
+
+/// The status file beside the state: every source's health, item counts and warnings, as
+/// JSON (never inside out/); see [`crate::status`].
+fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyhow::Result<()> {
     let path = &config.settings.status_file;
+    let previous = crate::status::read_previous(path);
+    let statuses = crate::status::collect(config, state, &previous, now)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "status.json".into());
-    publish::write::write_if_changed(dir, &name, format!("{body}\n").as_bytes())?;
+    publish::write::write_if_changed(dir, &name, crate::status::render_json(&statuses).as_bytes())?;
     Ok(())
 }
 
@@ -570,6 +711,10 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("--now {text:?} is not an RFC 3339 time: {e}"))?,
         None => Utc::now(),
     };
+    if let crate::cli::Command::ImportOpml { file } = &cli.command {
+        // Works on the file as text (and creates it when missing), so it runs before loading.
+        return crate::opml_import::run_import(&cli.config, file, cli.quiet);
+    }
     let config = match crate::config::load(&cli.config) {
         Ok(c) => c,
         Err(e) => {
@@ -613,6 +758,30 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             let offset = now.signed_duration_since(Utc::now());
             crate::daemon::daemon_command(config, cli.now.is_some().then_some(offset), *serve)
         }
+        crate::cli::Command::Status { json } => {
+            let path = &config.settings.state;
+            if !path.exists() {
+                eprintln!(
+                    "feedwright: no state at {} yet: run `feedwright run` first",
+                    path.display()
+                );
+                return Ok(0);
+            }
+            let state = State::open(path)?;
+            let previous = crate::status::read_previous(&config.settings.status_file);
+            let statuses = crate::status::collect(&config, &state, &previous, now)?;
+            if *json {
+                print!("{}", crate::status::render_json(&statuses));
+            } else {
+                print!("{}", crate::status::render_table(&statuses));
+            }
+            Ok(u8::from(statuses.iter().any(|s| s.needs_attention())))
+        }
+        crate::cli::Command::ExportOpml => {
+            print!("{}", export_opml(&config, now)?);
+            Ok(0)
+        }
+        crate::cli::Command::ImportOpml { .. } => Ok(2),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(

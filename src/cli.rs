@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "feedwright",
     version,
     about = "Turn feeds and feedless news/blog pages into merged RSS 2.0, Atom 1.0 and JSON Feed files",
-    after_help = "Exit status: 0 all good; 1 some source failed; 2 config, usage or fatal error."
+    after_help = "Exit status: 0 all good; 1 some source failed (status: a source failing or warned); 2 config, usage or fatal error."
 )]
 pub struct Cli {
     /// The configuration file.
@@ -71,6 +71,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Per-source health from the state, as a table (or JSON); exit 1 when a source is failing
+    /// or has a warning.
+    Status {
+        /// Print JSON (the status file's shape) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append the feeds of an OPML file to feeds.toml as [[source]] entries (comments and
+    /// formatting kept; URLs already present skipped).
+    ImportOpml {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print every enabled source as OPML on stdout.
+    ExportOpml,
     /// Drop a source's stored items and validators so the next run reads it afresh.
     Forget {
         #[arg(value_name = "SOURCE_ID")]

@@ -417,12 +417,10 @@ fn wgon_wix_blog_gives_the_expected_items() {
     assert_eq!(urls, want_urls);
 }
 
-// needs the date engine: "2 days ago" (relative), "Jan 9" and "Dec 22" (partial: the year is
-// inferred, and "Dec 22" seen on 12 January means 2025), and "Dec 30, 2025" as 00:00 in
-// America/Caracas (the interim parse_human_date reads a bare day as 00:00 UTC, the previous
-// evening in Caracas). Un-ignore when the date engine is merged.
+// The list page's dates through the date engine: "2 days ago" (relative), "Jan 9" and "Dec 22"
+// (partial: the year is inferred, and "Dec 22" seen on 12 January means 2025), and
+// "Dec 30, 2025" as 00:00 in America/Caracas (not 00:00 UTC, the previous evening there).
 #[test]
-#[ignore = "needs the date engine (relative, partial and zone-aware date-only dates)"]
 fn wgon_wix_dates_are_on_the_right_day_with_the_right_precision() {
     let Some((_server, dir, expected)) = wgon() else {
         return;

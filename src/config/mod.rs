@@ -120,6 +120,11 @@ pub struct SourceConfig {
     pub max_items: Option<usize>,
     /// …and none older than this (on the published date, else first seen). Default: no limit.
     pub max_age: Option<Duration>,
+    /// `include` filters (`[field:][regex:]text`), compiled: applied to this source's items in
+    /// every output (merged feeds and its per-source feed) before the feed's own filters.
+    pub include_filters: Vec<Filter>,
+    /// `exclude` filters, compiled (same order as written).
+    pub exclude_filters: Vec<Filter>,
     /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
     pub selectors: Option<toml::Table>,
     /// 1-based (line, col) of every value under `[source.selectors]`, keyed by its dotted path

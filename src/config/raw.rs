@@ -68,6 +68,9 @@ pub struct RawSource {
     pub max_pages: S<i64>,
     pub max_items: S<i64>,
     pub max_age: S<String>,
+    /// Filter patterns applied to this source's items before they reach any output.
+    pub include: Option<Vec<Spanned<String>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
     pub selectors: S<toml::Table>,
 }
 

@@ -624,6 +624,9 @@ fn build_source(
         }
     };
 
+    let include_filters = compile_filters(ctx, &raw.include, &k("include"))?;
+    let exclude_filters = compile_filters(ctx, &raw.exclude, &k("exclude"))?;
+
     let id_span = id_value.span();
     let source = SourceConfig {
         location,
@@ -689,6 +692,8 @@ fn build_source(
             .as_ref()
             .map(|v| ctx.positive_duration(v, &k("max_age")))
             .transpose()?,
+        include_filters,
+        exclude_filters,
         selectors: raw.selectors.map(Spanned::into_inner),
         selector_positions: BTreeMap::new(),
         css_selectors: None,
@@ -696,6 +701,23 @@ fn build_source(
         line,
     };
     Ok((source, id_span))
+}
+
+/// Compile a source's `include`/`exclude` list; a bad pattern is an error at its value, keyed
+/// `source[N].include[M]`.
+fn compile_filters(
+    ctx: &Ctx<'_>,
+    list: &Option<Vec<Spanned<String>>>,
+    key: &str,
+) -> Result<Vec<Filter>> {
+    list.iter()
+        .flatten()
+        .enumerate()
+        .map(|(j, pattern)| {
+            parse_filter(pattern.get_ref())
+                .map_err(|m| ctx.err(pattern.span(), format!("{key}[{}]", j + 1), m))
+        })
+        .collect()
 }
 
 /// A light check of a cron expression (the scheduler parses it fully): a known `@` macro, or
