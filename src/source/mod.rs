@@ -2,5 +2,6 @@
 //! `feed` reads existing feeds (after `repair` fixes their bytes and markup); html (selectors)
 //! and auto (zero-config) come in later issues.
 
+pub mod auto;
 pub mod feed;
 pub mod repair;
