@@ -193,19 +193,37 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     }
 
     // Authors.
+    // An organisation (or the site's own name) as author yields to a person named later.
     let mut names: Vec<String> = Vec::new();
+    let mut fallback: Vec<String> = Vec::new();
     for layer in &layers {
-        names = layer
+        let found: Vec<String> = layer
             .authors
             .iter()
             .filter_map(|a| byline::clean_name(a))
             .collect();
-        if !names.is_empty() {
-            break;
+        if found.is_empty() {
+            continue;
         }
+        let is_site = found.iter().all(|n| {
+            sites
+                .iter()
+                .any(|s| title::squash(s) == title::squash(n) && !title::squash(n).is_empty())
+        });
+        if layer.authors_are_orgs || is_site {
+            if fallback.is_empty() {
+                fallback = found;
+            }
+            continue;
+        }
+        names = found;
+        break;
     }
     if names.is_empty() {
         names = byline::visible_authors(&doc);
+    }
+    if names.is_empty() {
+        names = fallback;
     }
     let mut authors: Vec<Person> = Vec::new();
     for n in names {

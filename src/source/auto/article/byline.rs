@@ -121,10 +121,12 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
     // "Writer: NAME" as an avatar's alt text (Wix).
     for img in doc.select(&AVATAR).take(400) {
         let alt = img.value().attr("alt").unwrap_or("");
-        if BYLINE.is_match(alt) && !in_comments(img) && !in_furniture(img) {
-            if let Some(n) = clean_name(alt) {
-                return vec![n];
-            }
+        if BYLINE.is_match(alt)
+            && !in_comments(img)
+            && !in_furniture(img)
+            && let Some(n) = clean_name(alt)
+        {
+            return vec![n];
         }
     }
     for e in doc.select(&AUTHORISH).take(200) {

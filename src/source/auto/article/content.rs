@@ -50,6 +50,8 @@ pub struct Body {
 struct Analysis {
     stats: HashMap<NodeId, Stats>,
     junk: HashSet<NodeId>,
+    /// Elements whose hints say furniture, in document order.
+    negative: Vec<NodeId>,
 }
 
 fn is_block(name: &str) -> bool {
@@ -152,7 +154,7 @@ static NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"advert|sponsor|promo|banner|cookie|consent|gdpr|popup|modal|overlay|",
         r"breadcrumb|pagination|pager|navigation|navbar|menu|masthead|site-header|",
         r"footer|byline|author-bio|authorbio|author-box|about-author|post-meta|entry-meta|",
-        r"article-meta|metadata|post-info|tags|tag-list|taglist|categories|widget|",
+        r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-|",
         r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-|",
         r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us|",
         r"app-download|paywall|login|copyright"
@@ -166,6 +168,33 @@ static POSITIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
     .unwrap_or_else(|_| unreachable!("static regex"))
 });
+
+/// Whether an element's class/id/`data-hook`/role says furniture. Judged token by token, so
+/// layout modifiers on big containers ("ast-no-sidebar", "has-sidebar", "comments-open") do not
+/// condemn the page; the document's outer elements are never judged.
+fn is_negative(e: &scraper::node::Element) -> bool {
+    if matches!(e.name(), "html" | "body" | "main" | "article") {
+        return false;
+    }
+    let hint = hint_of(e);
+    if hint.is_empty() || POSITIVE.is_match(&hint) {
+        return false;
+    }
+    hint.split(|c: char| c.is_whitespace()).any(|t| {
+        !t.is_empty()
+            && NEGATIVE.is_match(t)
+            && !(t.starts_with("has-")
+                || t.starts_with("no-")
+                || t.starts_with("with")
+                || t.contains("-no-")
+                || t.contains("layout")
+                || t.contains("template")
+                || t.contains("enabled")
+                || t.contains("-open")
+                || t.ends_with("-active")
+                || t.starts_with("single"))
+    })
+}
 
 fn class_tokens_hidden(e: &scraper::node::Element) -> bool {
     e.attr("class").is_some_and(|c| {
@@ -219,16 +248,47 @@ impl Analysis {
         let mut a = Analysis {
             stats: HashMap::with_capacity(4096),
             junk: HashSet::new(),
+            negative: Vec::new(),
         };
-        a.visit(root, 0, false, false);
+        let total = a.visit(root, 0, false);
+        a.discount_furniture(root, total.good);
         a
+    }
+
+    /// Furniture holds no article text: the good text of every element whose hints say
+    /// furniture is taken out of it and its ancestors — unless it holds half the page's good
+    /// text or more (then the hint is a layout class on the article's own container).
+    fn discount_furniture(&mut self, root: NodeRef<'_, Node>, total_good: u32) {
+        let tree = root.tree();
+        let mut discounted: HashSet<NodeId> = HashSet::new();
+        for id in std::mem::take(&mut self.negative) {
+            let Some(node) = tree.get(id) else { continue };
+            if node.ancestors().any(|a| discounted.contains(&a.id())) {
+                continue;
+            }
+            let good = self.get(id).good;
+            if good == 0 || f64::from(good) >= 0.5 * f64::from(total_good) {
+                continue;
+            }
+            discounted.insert(id);
+            for d in node.descendants() {
+                if let Some(s) = self.stats.get_mut(&d.id()) {
+                    s.good = 0;
+                }
+            }
+            for a in node.ancestors() {
+                if let Some(s) = self.stats.get_mut(&a.id()) {
+                    s.good = s.good.saturating_sub(good);
+                }
+            }
+        }
     }
 
     fn get(&self, id: NodeId) -> Stats {
         self.stats.get(&id).copied().unwrap_or_default()
     }
 
-    fn visit(&mut self, node: NodeRef<'_, Node>, depth: usize, in_link: bool, bad: bool) -> Stats {
+    fn visit(&mut self, node: NodeRef<'_, Node>, depth: usize, in_link: bool) -> Stats {
         match node.value() {
             Node::Text(t) => {
                 let n = count_visible(t);
@@ -243,14 +303,13 @@ impl Analysis {
                     self.junk.insert(node.id());
                     return Stats::default();
                 }
-                let hint = hint_of(e);
-                let negative = e.name() == "form"
-                    || (!hint.is_empty() && NEGATIVE.is_match(&hint) && !POSITIVE.is_match(&hint));
-                let bad = bad || negative;
+                if e.name() == "form" || is_negative(e) {
+                    self.negative.push(node.id());
+                }
                 let in_link = in_link || e.name() == "a";
                 let mut s = Stats::default();
                 for child in node.children() {
-                    let c = self.visit(child, depth + 1, in_link, bad);
+                    let c = self.visit(child, depth + 1, in_link);
                     let child_block = child
                         .value()
                         .as_element()
@@ -269,7 +328,7 @@ impl Analysis {
                 if is_block(e.name()) {
                     let own = s.text.saturating_sub(s.nested);
                     let own_link = s.link.saturating_sub(s.nested_link);
-                    if !bad && own >= GOOD_BLOCK && own_link * 2 < own {
+                    if own >= GOOD_BLOCK && own_link * 2 < own {
                         s.good += own;
                     }
                 }
@@ -279,7 +338,7 @@ impl Analysis {
             Node::Document | Node::Fragment => {
                 let mut s = Stats::default();
                 for child in node.children() {
-                    let c = self.visit(child, depth + 1, in_link, bad);
+                    let c = self.visit(child, depth + 1, in_link);
                     s.text += c.text;
                     s.link += c.link;
                     s.good += c.good;
@@ -485,12 +544,8 @@ impl Writer<'_> {
         if matches!(name, "img" | "picture" | "figure" | "br" | "hr" | "source") {
             return false;
         }
-        let hint = hint_of(e);
         let mostly_not_article = f64::from(s.good) < 0.5 * f64::from(self.root_good.max(1));
-        if (name == "form"
-            || (!hint.is_empty() && NEGATIVE.is_match(&hint) && !POSITIVE.is_match(&hint)))
-            && mostly_not_article
-        {
+        if (name == "form" || is_negative(e)) && mostly_not_article {
             return true;
         }
         if matches!(name, "header") && mostly_not_article && s.good < 200 {

@@ -25,6 +25,9 @@ pub struct Fields {
     pub canonical: Option<String>,
     /// JSON-LD `articleBody`: a text fallback when the page body is an app shell.
     pub body_text: Option<String>,
+    /// Every author this layer named is an organisation (often the site itself): a person
+    /// named by a later layer is better.
+    pub authors_are_orgs: bool,
 }
 
 /// Most JSON-LD blocks read from one page, and how deep a value may nest.
@@ -280,6 +283,20 @@ pub fn from_json_ld(doc: &Html, page_url: &url::Url) -> Fields {
         .or_else(|| art.get("creator"))
         .map(|a| names_of(a, &ids, 0))
         .unwrap_or_default();
+    if let Some(a) = art.get("author") {
+        let items: Vec<&Value> = match a {
+            Value::Array(v) => v.iter().collect(),
+            other => vec![other],
+        };
+        f.authors_are_orgs = !items.is_empty()
+            && items.iter().all(|x| {
+                resolve(x, &ids).is_some_and(|o| {
+                    types_of(o)
+                        .iter()
+                        .any(|t| t.contains("Organization") || t.contains("Corporation"))
+                })
+            });
+    }
     if rank == 2 {
         // A page-level node's "author" is usually the site: keep only its dates and title.
         f.authors.clear();

@@ -91,6 +91,14 @@ pub fn choose(
             .find(|h| !st.is_empty() && squash(h) == st)
             .cloned()
     };
+    // The page's one headline, as readers see it, beats an SEO title.
+    if let [only] = h1s
+        && only.chars().count() >= 8
+        && only.chars().count() <= 300
+        && !names_site(only, sites)
+    {
+        return Some(only.clone());
+    }
     for c in candidates.iter().flatten() {
         if c.trim().is_empty() {
             continue;
