@@ -375,3 +375,63 @@ fn truncate_words(s: &str, max: usize) -> String {
     let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
     format!("{cut}…")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> DateContext<'static> {
+        DateContext {
+            now: chrono::Utc::now(),
+            timezone: None,
+            language: None,
+            day_first: false,
+            format: None,
+        }
+    }
+
+    fn url() -> url::Url {
+        url::Url::parse("https://blog.example/post/a").unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn app_shell_is_flagged() {
+        let a = extract_article(
+            r#"<html><head><title>App</title><script src="/a.js"></script></head><body><div id="root"></div></body></html>"#,
+            &url(),
+            &ctx(),
+        );
+        assert!(a.js_rendered);
+        assert!(a.content_html.is_none());
+        assert!(a.diagnostics.iter().any(|d| d.contains("JavaScript")));
+    }
+
+    #[test]
+    fn body_without_furniture_and_with_real_images() {
+        let para =
+            "A sentence that is long enough to count as article text, with commas, and more. ";
+        let html = format!(
+            r##"<html><head><title>Big News | Example Blog</title><meta property="og:site_name" content="Example Blog"></head>
+<body><nav><a href="/">Home</a></nav><article><h1>Big News</h1><p class="byline">By Jane Roe</p><p>3 min read</p>
+<div class="post-content"><p>{para}{para}</p><p><img src="data:image/gif;base64,R0lGOD" data-src="/img/a.jpg" alt="x"></p>
+<p>{para}<a href="/more">link</a></p></div>
+<div class="share-bar"><a href="#">Share</a></div><section class="comments"><h2>Comments</h2><p>{para}</p></section></article>
+<footer>© Example</footer></body></html>"##
+        );
+        let a = extract_article(&html, &url(), &ctx());
+        assert_eq!(a.title.as_deref(), Some("Big News"));
+        assert_eq!(
+            a.authors.first().and_then(|p| p.name.as_deref()),
+            Some("Jane Roe")
+        );
+        let body = a.content_html.unwrap_or_default();
+        assert!(body.contains("https://blog.example/img/a.jpg"), "{body}");
+        assert!(body.contains("https://blog.example/more"), "{body}");
+        assert!(!body.contains("data:image"), "{body}");
+        for furniture in [
+            "Home", "Share", "Comments", "min read", "Jane Roe", "©", "Big News",
+        ] {
+            assert!(!body.contains(furniture), "{furniture} in {body}");
+        }
+    }
+}
