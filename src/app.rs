@@ -715,6 +715,9 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
         // Works on the file as text (and creates it when missing), so it runs before loading.
         return crate::opml_import::run_import(&cli.config, file, cli.quiet);
     }
+    if let crate::cli::Command::Extract { input, url, json } = &cli.command {
+        return extract_command(cli, input, url.as_deref(), *json, now);
+    }
     let config = match crate::config::load(&cli.config) {
         Ok(c) => c,
         Err(e) => {
@@ -782,6 +785,7 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         crate::cli::Command::ImportOpml { .. } => Ok(2),
+        crate::cli::Command::Extract { .. } => Ok(2),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(
@@ -1202,6 +1206,141 @@ fn preview_table(
         line([&row[0], &row[1], &row[2], &row[3]]);
     }
     out
+}
+
+/// `extract`: read one page (file, URL or stdin), run the post-page extraction, print it.
+/// Exit status 1 when no body was extracted, 2 when the input cannot be read.
+fn extract_command(
+    cli: &crate::cli::Cli,
+    input: &str,
+    url: Option<&str>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    use crate::source::auto::article::extract_article;
+    let given_url = match url {
+        Some(u) => {
+            Some(url::Url::parse(u).map_err(|e| anyhow::anyhow!("--url {u:?} is not a URL: {e}"))?)
+        }
+        None => None,
+    };
+    let is_remote = input.starts_with("http://") || input.starts_with("https://");
+    let (bytes, charset, fetched_url) = if input == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        (buf, None, None)
+    } else if is_remote {
+        let fetched = fetch_one_page(cli, input, now)?;
+        (fetched.bytes, fetched.charset, Some(fetched.url))
+    } else {
+        let path = Path::new(input);
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {input}: {e}"))?;
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        (bytes, None, url::Url::from_file_path(&abs).ok())
+    };
+    let page_url = given_url
+        .or(fetched_url)
+        .or_else(|| url::Url::parse("file:///dev/stdin").ok())
+        .ok_or_else(|| anyhow::anyhow!("no page URL; pass --url"))?;
+    let text = crate::source::repair::decode(&bytes, charset.as_deref()).text;
+    let dates = crate::normalise::date::DateContext {
+        now,
+        timezone: None,
+        language: None,
+        day_first: false,
+        format: None,
+    };
+    let article = extract_article(&text, &page_url, &dates);
+    let content_text = article.content_text();
+    let author = (!article.authors.is_empty()).then(|| {
+        article
+            .authors
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let stamp_text = |s: &crate::model::Stamp| {
+        chrono::FixedOffset::east_opt(s.offset_secs)
+            .map(|o| s.utc.with_timezone(&o).to_rfc3339())
+            .unwrap_or_else(|| s.utc.to_rfc3339())
+    };
+    let published = article.published.as_ref().map(stamp_text);
+    let precision = article.published.map(|s| s.precision.label());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let value = serde_json::json!({
+            "url": page_url.as_str(),
+            "title": article.title,
+            "author": author,
+            "authors": article.authors.iter().filter_map(|p| p.name.clone()).collect::<Vec<_>>(),
+            "published": published,
+            "date_precision": precision,
+            "updated": article.updated.as_ref().map(stamp_text),
+            "language": article.language,
+            "image": article.image,
+            "canonical": article.canonical,
+            "site_name": article.site_name,
+            "summary": article.summary,
+            "categories": article.categories,
+            "js_rendered": article.js_rendered,
+            "diagnostics": article.diagnostics,
+            "content_html": article.content_html,
+            "content_text": content_text,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        let show = |v: Option<&str>| v.unwrap_or("-").to_string();
+        writeln!(out, "title:     {}", show(article.title.as_deref()))?;
+        writeln!(out, "author:    {}", show(author.as_deref()))?;
+        match (&published, precision) {
+            (Some(p), Some(l)) => writeln!(out, "published: {p} ({l})")?,
+            _ => writeln!(out, "published: -")?,
+        }
+        writeln!(out, "language:  {}", show(article.language.as_deref()))?;
+        writeln!(out, "image:     {}", show(article.image.as_deref()))?;
+        writeln!(out, "canonical: {}", show(article.canonical.as_deref()))?;
+        writeln!(out)?;
+        writeln!(out, "{}", content_text.as_deref().unwrap_or(""))?;
+    }
+    for d in &article.diagnostics {
+        eprintln!("feedwright: {page_url}: {d}");
+    }
+    Ok(if content_text.as_deref().is_some_and(|t| !t.is_empty()) {
+        0
+    } else {
+        1
+    })
+}
+
+/// Fetch one ad-hoc page with the configured (or default) settings, as an html source would.
+fn fetch_one_page(
+    cli: &crate::cli::Cli,
+    page: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Fetched> {
+    let escaped = page.replace('\\', "\\\\").replace('"', "\\\"");
+    let adhoc = format!("[[source]]\nid = \"extract\"\nurl = \"{escaped}\"\nkind = \"html\"\n");
+    let mut config = crate::config::parse(&adhoc, &cli.config)
+        .map_err(|e| anyhow::anyhow!("{page:?} is not a usable URL: {e}"))?;
+    if cli.config.exists()
+        && let Ok(user) = crate::config::load(&cli.config)
+    {
+        config.settings = user.settings;
+    }
+    let source = config
+        .sources
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no source for {page}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = Fetcher::new(&config.settings)?;
+    match runtime.block_on(fetcher.fetch(source, &Validators::default(), true, now))? {
+        FetchOutcome::Fetched { document, .. } => Ok(document),
+        FetchOutcome::NotModified => Err(anyhow::anyhow!("{page}: not modified")),
+    }
 }
 
 #[cfg(test)]

@@ -86,6 +86,20 @@ pub enum Command {
     },
     /// Print every enabled source as OPML on stdout.
     ExportOpml,
+    /// Run the post-page extraction on one page (a file, an http(s) URL, or `-` for stdin) and
+    /// print its title, author, dates, language, image and body. Exit status 1 when no article
+    /// body could be extracted (an app shell, an empty page).
+    Extract {
+        /// A file path, an http(s) URL, or `-` to read stdin.
+        #[arg(value_name = "PATH|URL|-")]
+        input: String,
+        /// The page's address, for a file or stdin (base for relative links and dates).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Drop a source's stored items and validators so the next run reads it afresh.
     Forget {
         #[arg(value_name = "SOURCE_ID")]
