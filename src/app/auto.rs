@@ -436,7 +436,7 @@ async fn fill_fulltext(
     now: DateTime<Utc>,
 ) {
     let (dates, _) = date_context(source, now);
-    for item in feed.items.iter_mut().filter(|i| i.content.is_none()) {
+    for item in feed.items.iter_mut().filter(|i| is_summary_only(i)) {
         let Some(link) = item.link.clone() else {
             continue;
         };
@@ -472,11 +472,21 @@ async fn fill_fulltext(
             }
         };
         let base = url::Url::parse(&link).ok();
-        item.content = fields
+        let body = fields
             .content_html
             .as_deref()
             .map(|c| crate::normalise::sanitise_html(c, base.as_ref()))
             .filter(|c| !c.trim().is_empty());
+        if let Some(body) = body {
+            let longer = text_len(Some(&body)) > text_len(item.content.as_deref());
+            if longer {
+                // The feed's short text stays as the summary.
+                let short = item.content.replace(body);
+                if item.summary.is_none() {
+                    item.summary = short;
+                }
+            }
+        }
         if item.image.is_none() {
             item.image = fields.image.filter(|i| i.starts_with("http"));
         }
@@ -487,6 +497,21 @@ async fn fill_fulltext(
             budget.held_back
         ));
     }
+}
+
+/// Items with no full text: no content, or content of at most [`SUMMARY_ONLY_CHARS`]
+/// characters of text (an RSS `description` holding only a teaser).
+fn is_summary_only(item: &Item) -> bool {
+    text_len(item.content.as_deref()) <= SUMMARY_ONLY_CHARS
+}
+
+/// Content this short (in characters of text) is a summary, not the article: `fulltext`
+/// fetches the page.
+pub const SUMMARY_ONLY_CHARS: usize = 1_500;
+
+fn text_len(html: Option<&str>) -> usize {
+    html.map(|h| crate::normalise::html_to_text(h).chars().count())
+        .unwrap_or(0)
 }
 
 /// `fulltext` on a plain feed source, after it was read.

@@ -595,9 +595,11 @@ fn widget_marked(el: ElementRef<'_>) -> bool {
             return false;
         }
         WIDGET_MARKERS.iter().any(|w| {
-            t == w
+            // A bare `widget` is every section of a Blogger page, the posts included.
+            (t == w && *w != "widget")
                 || t.strip_prefix(w).is_some_and(|rest| {
-                    rest.starts_with(['-', '_']) || rest.bytes().all(|b| b.is_ascii_digit())
+                    rest.starts_with(['-', '_'])
+                        || (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
                 })
                 || t.strip_suffix(w)
                     .is_some_and(|rest| rest.ends_with(['-', '_']))
@@ -746,6 +748,16 @@ fn card_date(card: ElementRef<'_>) -> (Option<Stamp>, Option<String>) {
     for el in card.select(&ALL).take(400) {
         if !is_date_like(&markers(el)) || el.value().name() == "a" && el.children().count() > 3 {
             continue;
+        }
+        // A machine-readable attribute first (Blogger's `abbr.published title="…"`).
+        let v = el.value();
+        if let Some(attr) = [v.attr("datetime"), v.attr("content"), v.attr("title")]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .find(|a| parse_date(a).is_some())
+        {
+            return (structured::exact_stamp(attr), Some(attr.to_string()));
         }
         let text = visible_text(el);
         let n = text.chars().count();

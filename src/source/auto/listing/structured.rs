@@ -328,7 +328,15 @@ pub fn microdata_posts(doc: &Html, page_url: &Url) -> Vec<PostCandidate> {
                     .find_map(|a| a.value().attr("href").and_then(|h| post_url(h, page_url)))
             });
         let Some(url) = url else { continue };
-        let date_text = prop("datePublished").and_then(value);
+        // A date's machine form may sit in `title` (Blogger's `<abbr title="…">`).
+        let date_text = prop("datePublished").and_then(|d| {
+            let v = d.value();
+            v.attr("datetime")
+                .or(v.attr("content"))
+                .or(v.attr("title"))
+                .map(str::to_string)
+                .or_else(|| value(d))
+        });
         out.push(PostCandidate {
             url,
             title: prop("headline")
