@@ -635,6 +635,7 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             }
             Ok(report.exit_code())
         }
+        // Handled above, before the config is loaded.
         crate::cli::Command::Discover { .. } => Ok(2),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {

@@ -66,7 +66,7 @@ impl From<Article> for PostFields {
     fn from(a: Article) -> PostFields {
         PostFields {
             title: a.title,
-            authors: a.authors,
+            authors: a.authors.into_iter().filter_map(|p| p.name).collect(),
             published: a.published,
             updated: a.updated,
             content_html: a.content_html,
@@ -100,7 +100,11 @@ pub(super) async fn read_auto(
     cache: &HashMap<String, CachedPost>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
-    let check_robots = matches!(source.location, Location::Url(_));
+    // robots.txt governs the pages we scrape, not feeds: a URL that names a feed skips it.
+    let check_robots = match &source.location {
+        Location::Url(u) => !looks_like_feed_url(u),
+        Location::Path(_) => false,
+    };
     let (document, validators) = match fetcher.fetch(source, stored, check_robots, now).await? {
         FetchOutcome::NotModified => return Ok(Outcome::NotModified),
         FetchOutcome::Fetched {
@@ -139,6 +143,19 @@ pub(super) async fn read_auto(
         }
     }
     read_page(fetcher, source, document, validators, cache, now).await
+}
+
+/// A URL whose path names a feed (`.xml`, `.rss`, `.atom`, `.rdf`, `feed.json`, or a `feed`,
+/// `rss`, `atom` segment).
+fn looks_like_feed_url(url: &url::Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    let last = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
+    [".xml", ".rss", ".atom", ".rdf", "feed.json"]
+        .iter()
+        .any(|e| last.ends_with(e))
+        || path
+            .split('/')
+            .any(|s| matches!(s, "feed" | "feeds" | "rss" | "atom"))
 }
 
 /// What one HTML page holds, read without holding the parsed document across an await.
@@ -620,4 +637,84 @@ fn discover_source(target: &str) -> anyhow::Result<SourceConfig> {
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("no source"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DatePrecision;
+    use chrono::TimeZone;
+
+    fn stamp(day: u32, precision: DatePrecision) -> Stamp {
+        Stamp {
+            utc: Utc.with_ymd_and_hms(2026, 1, day, 0, 0, 0).unwrap(),
+            offset_secs: 0,
+            precision,
+        }
+    }
+
+    #[test]
+    fn the_post_page_date_wins_only_when_more_precise() {
+        let post = PostCandidate {
+            url: "https://x.test/post/a".into(),
+            title: Some("List title".into()),
+            date: Some(stamp(9, DatePrecision::YearInferred)),
+            author: Some("List Author".into()),
+            ..PostCandidate::default()
+        };
+        let exact = stamp(10, DatePrecision::Exact);
+        let item = post_item(
+            &post,
+            PostFields {
+                published: Some(exact),
+                title: Some("Page title".into()),
+                ..PostFields::default()
+            },
+        );
+        assert_eq!(item.published, Some(exact));
+        assert_eq!(item.title.as_deref(), Some("Page title"));
+        assert_eq!(item.authors[0].name.as_deref(), Some("List Author"));
+        assert_eq!(item.guid, None);
+        assert_eq!(item.link.as_deref(), Some("https://x.test/post/a"));
+        let rough = post_item(
+            &post,
+            PostFields {
+                published: Some(stamp(3, DatePrecision::Relative)),
+                ..PostFields::default()
+            },
+        );
+        assert_eq!(rough.published, post.date);
+        assert_eq!(rough.title.as_deref(), Some("List title"));
+    }
+
+    #[test]
+    fn feed_urls_by_their_path() {
+        for u in [
+            "https://x.test/feed/",
+            "https://x.test/index.xml",
+            "https://x.test/feeds/main",
+            "https://x.test/blog/rss",
+            "https://x.test/feed.json",
+        ] {
+            assert!(looks_like_feed_url(&url::Url::parse(u).unwrap()), "{u}");
+        }
+        for u in ["https://x.test/blog", "https://x.test/news/feedback-wanted"] {
+            assert!(!looks_like_feed_url(&url::Url::parse(u).unwrap()), "{u}");
+        }
+    }
+
+    #[test]
+    fn teaser_content_is_summary_only() {
+        let short = Item {
+            content: Some("<p>A teaser.</p>".into()),
+            ..Item::default()
+        };
+        let long = Item {
+            content: Some(format!("<p>{}</p>", "word ".repeat(400))),
+            ..Item::default()
+        };
+        assert!(is_summary_only(&short));
+        assert!(is_summary_only(&Item::default()));
+        assert!(!is_summary_only(&long));
+    }
 }

@@ -7,7 +7,7 @@
 //! `datePublished` read through the date engine, `canonical` from `<link rel="canonical">`, and
 //! there is no body (`content_html: None`). When merging, the article work's file wins.
 
-use crate::model::Stamp;
+use crate::model::{Person, Stamp};
 use crate::normalise::date::{DateContext, parse_human_date};
 use scraper::{Html, Selector};
 use url::Url;
@@ -16,8 +16,8 @@ use url::Url;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Article {
     pub title: Option<String>,
-    /// Author names (never profile URLs).
-    pub authors: Vec<String>,
+    /// Authors, by name (never profile URLs).
+    pub authors: Vec<Person>,
     pub published: Option<Stamp>,
     pub updated: Option<Stamp>,
     /// The body as HTML (not yet sanitised).

@@ -136,7 +136,10 @@ pub fn suggest_id(url: &str) -> String {
     let Ok(u) = Url::parse(url) else {
         return "site".into();
     };
-    let host = u.host_str().unwrap_or("site").trim_start_matches("www.");
+    let host = match u.host() {
+        Some(url::Host::Domain(d)) => d.trim_start_matches("www."),
+        _ => "site.local",
+    };
     let host = host.rsplit_once('.').map(|(h, _)| h).unwrap_or(host);
     let first = u
         .path_segments()
@@ -205,11 +208,11 @@ pub fn source_block(d: &Discovery, timezone_hint: Option<&str>) -> Option<String
 /// The text `discover` prints: what the page is, what was found, and the source block.
 pub fn render(d: &Discovery, feed_items: Option<(usize, Option<String>)>) -> String {
     let mut out = String::new();
-    let date = |p: &super::listing::PostCandidate| {
-        p.date
-            .map(|s| s.utc.format("%Y-%m-%d").to_string())
-            .or_else(|| p.date_text.clone())
-            .unwrap_or_else(|| "undated".into())
+    let date = |p: &super::listing::PostCandidate| match (p.date, p.date_text.as_deref()) {
+        (Some(s), Some(t)) => format!("{} ({t})", s.utc.format("%Y-%m-%d")),
+        (Some(s), None) => s.utc.format("%Y-%m-%d").to_string(),
+        (None, Some(t)) => t.to_string(),
+        (None, None) => "undated".into(),
     };
     match &d.kind {
         PageKind::Feed(feed) => {
@@ -308,7 +311,7 @@ mod tests {
     #[test]
     fn ids_from_urls() {
         assert_eq!(suggest_id("https://www.wgon.example/blog"), "wgon-blog");
-        assert_eq!(suggest_id("http://127.0.0.1:8080/"), "127-0-0");
+        assert_eq!(suggest_id("http://127.0.0.1:8080/blog"), "site-blog");
         assert_eq!(
             suggest_id("https://daringfireball.net/feeds/main"),
             "daringfireball-feeds"
