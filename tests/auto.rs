@@ -474,7 +474,15 @@ fn page_with_feed_link(feed_path: &str) -> String {
 const POST_PAGE: &str = r#"<!DOCTYPE html><html><head><title>A post | Site</title>
 <meta property="og:title" content="A post from its page">
 <script type="application/ld+json">{"@type":"BlogPosting","datePublished":"2026-01-08T09:00:00+01:00"}</script>
-</head><body><h1>A post from its page</h1><p>Body text of the post, long enough to read.</p></body></html>"#;
+</head><body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<article><h1>A post from its page</h1>
+<p>Body text of the post, long enough to read. The council met on Tuesday evening to discuss the
+new budget, and the meeting ran well past its scheduled end as residents lined up to speak.</p>
+<p>Most of the speakers asked for the library hours to be kept as they are, pointing to the
+students who use the reading room after school and the workers who come in on weekends.</p>
+<p>The vote on the budget is expected at the next meeting, in two weeks, after the finance
+committee has looked at the numbers again and proposed where the savings could come from.</p>
+</article><footer>© Site</footer></body></html>"#;
 
 #[test]
 fn a_page_advertising_a_feed_is_read_through_the_feed() {

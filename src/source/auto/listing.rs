@@ -828,8 +828,13 @@ fn card_summary(card: ElementRef<'_>, title: Option<&str>) -> Option<String> {
         .iter()
         .any(|w| m.contains(w))
         {
+            // Not a wrapper around the title as well (Wix's "title-and-description").
+            if el.select(&HEADING).next().is_some() {
+                continue;
+            }
             let text = visible_text(el);
-            if text.chars().count() >= 10 && Some(text.as_str()) != title {
+            let holds_title = title.is_some_and(|t| !t.is_empty() && text.contains(t));
+            if text.chars().count() >= 10 && !holds_title {
                 return Some(cap(text, 600));
             }
         }
