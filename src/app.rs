@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tracing::{debug, error, info, warn};
 
+mod auto;
+
 /// What one `run` did.
 #[derive(Debug, Default)]
 pub struct RunReport {
@@ -93,6 +95,8 @@ enum Outcome {
     Read {
         feed: Box<SourceFeed>,
         validators: Validators,
+        /// Post pages read (auto sources, fulltext), for the state's post cache.
+        posts: auto::PostUpdates,
     },
     NotModified,
 }
@@ -241,6 +245,14 @@ pub async fn run(
         validators.insert(source.id.clone(), state.validators(&key)?);
     }
 
+    // What post pages gave before (auto and fulltext sources), so they are fetched once.
+    let mut post_caches: HashMap<String, HashMap<String, crate::state::CachedPost>> =
+        HashMap::new();
+    for source in due.iter().filter(|s| auto::uses_post_cache(s)) {
+        post_caches.insert(source.id.clone(), state.cached_posts(&source.id)?);
+    }
+    let no_posts = HashMap::new();
+
     let fetcher = Fetcher::new(settings)?;
     let progress = crate::progress::Progress::start(due.len(), "reading sources");
     let results: Vec<(&SourceConfig, Result<Outcome, SourceError>)> =
@@ -248,8 +260,9 @@ pub async fn run(
             let fetcher = &fetcher;
             let stored = validators.get(&source.id).cloned().unwrap_or_default();
             let progress = &progress;
+            let posts = post_caches.get(&source.id).unwrap_or(&no_posts);
             async move {
-                let result = read_source(fetcher, source, &stored, now).await;
+                let result = read_source(fetcher, source, &stored, posts, now).await;
                 progress.inc(&source.id);
                 (*source, result)
             }
@@ -280,7 +293,11 @@ pub async fn run(
                         report.sources_not_modified += 1;
                         debug!(source = %source.id, "not modified: {location}");
                     }
-                    Outcome::Read { feed, validators } => {
+                    Outcome::Read {
+                        feed,
+                        validators,
+                        posts,
+                    } => {
                         report.sources_ok += 1;
                         for w in &feed.warnings {
                             // Recovered problems: worth seeing with -v, not worth a cron mail.
@@ -295,6 +312,9 @@ pub async fn run(
                             feed.items.len(), stored.new, stored.changed
                         );
                         state.set_validators(&location_key(source), &validators, now)?;
+                        if !posts.fresh.is_empty() || !posts.seen.is_empty() {
+                            state.store_posts(&source.id, &posts.fresh, &posts.seen, now)?;
+                        }
                         let retired = state.prune(&source.id, retention_of(config, source), now)?;
                         if retired > 0 {
                             debug!(source = %source.id, "retired {retired} old item(s)");
@@ -587,6 +607,7 @@ async fn read_source(
     fetcher: &Fetcher,
     source: &SourceConfig,
     stored: &Validators,
+    posts: &HashMap<String, crate::state::CachedPost>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
     if let Some(selectors) = html_selectors(source) {
@@ -596,9 +617,13 @@ async fn read_source(
                 Some((read, validators)) => Outcome::Read {
                     feed: Box::new(read.feed),
                     validators,
+                    posts: auto::PostUpdates::default(),
                 },
             },
         );
+    }
+    if source.kind == SourceKind::Auto {
+        return auto::read_auto(fetcher, source, stored, posts, now).await;
     }
     match fetcher.fetch(source, stored, false, now).await? {
         FetchOutcome::NotModified => Ok(Outcome::NotModified),
@@ -606,10 +631,16 @@ async fn read_source(
             document,
             validators,
         } => {
-            let feed = read_document(&source.id, source.title.as_deref(), &document, now)?;
+            let mut feed = read_document(&source.id, source.title.as_deref(), &document, now)?;
+            let posts = if source.fulltext == Some(true) {
+                auto::fulltext_for_feed(fetcher, source, &mut feed, posts, now).await
+            } else {
+                auto::PostUpdates::default()
+            };
             Ok(Outcome::Read {
                 feed: Box::new(feed),
                 validators,
+                posts,
             })
         }
     }
@@ -718,6 +749,21 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
     if let crate::cli::Command::Extract { input, url, json } = &cli.command {
         return extract_command(cli, input, url.as_deref(), *json, now);
     }
+    if let crate::cli::Command::Discover { url } = &cli.command {
+        // Discover needs no feeds.toml; it uses its settings (user agent …) when there is one.
+        let settings = match crate::config::load(&cli.config) {
+            Ok(c) => c.settings,
+            Err(e) => {
+                if cli.config.exists() {
+                    eprintln!("feedwright: config error (default settings used): {e}");
+                }
+                crate::config::parse("", &cli.config)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .settings
+            }
+        };
+        return auto::discover(&settings, url, now);
+    }
     let config = match crate::config::load(&cli.config) {
         Ok(c) => c,
         Err(e) => {
@@ -786,6 +832,8 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
         }
         crate::cli::Command::ImportOpml { .. } => Ok(2),
         crate::cli::Command::Extract { .. } => Ok(2),
+        // Handled above, before the config is loaded.
+        crate::cli::Command::Discover { .. } => Ok(2),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(

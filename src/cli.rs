@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Say what a URL is (a feed, a page with feed links, a list of posts, a single post) and
+    /// print a ready [[source]] block. Exit 1 when nothing usable was found.
+    Discover {
+        /// An http(s) URL (or a local file).
+        #[arg(value_name = "URL")]
+        url: String,
+    },
     /// Drop a source's stored items and validators so the next run reads it afresh.
     Forget {
         #[arg(value_name = "SOURCE_ID")]

@@ -164,13 +164,57 @@ impl Fetcher {
         match &source.location {
             Location::Path(path) => file::read_file(path, validators, opts.limit).await,
             Location::Url(url) => {
-                self.fetch_url(url, source, &opts, validators, check_robots, now)
+                self.fetch_http(url, source, &opts, validators, check_robots, now)
                     .await
             }
         }
     }
 
-    async fn fetch_url(
+    /// Another page of a source (a post page, an advertised feed) under the same source's
+    /// politeness settings: its user agent, headers, timeouts, size limit, retries, host delay
+    /// and (with `check_robots`) robots.txt. Always unconditional. For a local source, a
+    /// `file://` URL is read only when it lies in the source file's folder (or below it).
+    pub async fn fetch_url(
+        &self,
+        source: &SourceConfig,
+        url: &url::Url,
+        check_robots: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Fetched, FetchError> {
+        let opts = self.options(source);
+        let none = Validators::default();
+        let outcome = if url.scheme() == "file" {
+            let inside = match (&source.location, url.to_file_path()) {
+                (Location::Path(own), Ok(path)) => own.parent().is_some_and(|dir| {
+                    path.starts_with(dir)
+                        && !path
+                            .components()
+                            .any(|c| matches!(c, std::path::Component::ParentDir))
+                }),
+                _ => false,
+            };
+            let path = url.to_file_path().ok().filter(|_| inside).ok_or_else(|| {
+                FetchError::BadScheme {
+                    url: source.location_label(),
+                    target: url.to_string(),
+                }
+            })?;
+            file::read_file(&path, &none, opts.limit).await?
+        } else {
+            self.fetch_http(url, source, &opts, &none, check_robots, now)
+                .await?
+        };
+        match outcome {
+            FetchOutcome::Fetched { document, .. } => Ok(document),
+            // Nothing conditional was sent; say so rather than panic.
+            FetchOutcome::NotModified => Err(FetchError::Transport {
+                url: url.to_string(),
+                message: "unexpected 304 to an unconditional request".into(),
+            }),
+        }
+    }
+
+    async fn fetch_http(
         &self,
         url: &url::Url,
         source: &SourceConfig,

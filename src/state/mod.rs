@@ -52,7 +52,20 @@ const MIGRATIONS: &[&str] = &[
         last_reported        INTEGER,
         items_last_run       INTEGER NOT NULL DEFAULT 0
     );",
+    // 2: what was read from post pages (auto sources, fulltext), so each page is fetched once.
+    "CREATE TABLE post_cache (
+        source_id  TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        list_key   TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        fetched    INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        PRIMARY KEY (source_id, id)
+    );",
 ];
+
+/// Post-cache rows not seen on their source for this long are dropped.
+const POST_CACHE_DAYS: i64 = 90;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -101,6 +114,16 @@ pub struct StoreReport {
     pub unchanged: usize,
     /// Seen again after being pruned: not published again.
     pub tombstoned: usize,
+}
+
+/// What was read from one post page (an auto source's post, a fulltext article): the item id,
+/// what the list page said about it when it was read (`list_key`; a different one means the
+/// post changed and is read again), and the extracted fields as the app serialised them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedPost {
+    pub id: String,
+    pub list_key: String,
+    pub data: String,
 }
 
 /// How many items to keep per source, and for how long.
@@ -468,6 +491,8 @@ impl State {
             .map_err(err)?;
         tx.execute("DELETE FROM health WHERE source_id = ?1", [source_id])
             .map_err(err)?;
+        tx.execute("DELETE FROM post_cache WHERE source_id = ?1", [source_id])
+            .map_err(err)?;
         for u in urls {
             tx.execute("DELETE FROM validators WHERE url = ?1", [u])
                 .map_err(err)?;
@@ -475,6 +500,73 @@ impl State {
         tx.commit().map_err(err)?;
         let _ = self.conn.execute_batch("PRAGMA incremental_vacuum;");
         Ok(n)
+    }
+
+    /// A source's post cache, by item id.
+    pub fn cached_posts(
+        &self,
+        source_id: &str,
+    ) -> Result<std::collections::HashMap<String, CachedPost>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, list_key, data FROM post_cache WHERE source_id = ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([source_id], |r| {
+                Ok(CachedPost {
+                    id: r.get(0)?,
+                    list_key: r.get(1)?,
+                    data: r.get(2)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let post = row.map_err(|e| self.err(e))?;
+            out.insert(post.id.clone(), post);
+        }
+        Ok(out)
+    }
+
+    /// Store freshly read posts, mark the `seen` ids as still listed, and drop rows of this
+    /// source not seen for [`POST_CACHE_DAYS`] days.
+    pub fn store_posts(
+        &mut self,
+        source_id: &str,
+        fresh: &[CachedPost],
+        seen: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StateError> {
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for p in fresh {
+            tx.execute(
+                "INSERT INTO post_cache (source_id, id, list_key, data, fetched, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT(source_id, id) DO UPDATE SET list_key = ?3, data = ?4, fetched = ?5,
+                    last_seen = ?5",
+                params![source_id, p.id, p.list_key, p.data, ts(now)],
+            )
+            .map_err(err)?;
+        }
+        for id in seen {
+            tx.execute(
+                "UPDATE post_cache SET last_seen = ?3 WHERE source_id = ?1 AND id = ?2",
+                params![source_id, id, ts(now)],
+            )
+            .map_err(err)?;
+        }
+        tx.execute(
+            "DELETE FROM post_cache WHERE source_id = ?1 AND last_seen < ?2",
+            params![source_id, ts(now) - POST_CACHE_DAYS * 86_400],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(())
     }
 
     pub fn health(&self, source_id: &str) -> Result<Health, StateError> {
@@ -675,6 +767,32 @@ mod tests {
             .map(|i| i.id)
             .collect();
         assert_eq!(ids, ["i4", "i3"]);
+    }
+
+    #[test]
+    fn post_cache_round_trip_and_forget() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let post = CachedPost {
+            id: "https://x.test/post/a".into(),
+            list_key: "A".into(),
+            data: "{}".into(),
+        };
+        st.store_posts("s", std::slice::from_ref(&post), &[], at(1))
+            .unwrap();
+        assert_eq!(st.cached_posts("s").unwrap().get(&post.id), Some(&post));
+        assert!(st.cached_posts("other").unwrap().is_empty());
+        // Still listed 100 days later: kept; not listed for 90 days: dropped.
+        let later = at(1) + chrono::Duration::days(100);
+        st.store_posts("s", &[], std::slice::from_ref(&post.id), later)
+            .unwrap();
+        assert_eq!(st.cached_posts("s").unwrap().len(), 1);
+        st.store_posts("s", &[], &[], later + chrono::Duration::days(91))
+            .unwrap();
+        assert!(st.cached_posts("s").unwrap().is_empty());
+        st.store_posts("s", &[post], &[], at(2)).unwrap();
+        st.forget("s", &[]).unwrap();
+        assert!(st.cached_posts("s").unwrap().is_empty());
     }
 
     #[test]
