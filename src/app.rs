@@ -2,7 +2,7 @@
 //! sources that are due, fetches and reads them concurrently (each isolated: one failing source
 //! never breaks the run), stores what they yield in the state, records their health, and then
 //! rebuilds every output feed from the stored items: merge → filter → render → write (only what
-//! changed). Returns a report from which `main` derives the exit status.
+//! changed), then tells the WebSub hub, if any, which feeds changed. Returns a report from which `main` derives the exit status.
 
 use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
@@ -33,6 +33,10 @@ pub struct RunReport {
     pub items_published: usize,
     pub files_written: usize,
     pub files_unchanged: usize,
+    /// The files (re)written in out/, relative to it: the WebSub hub is told about the feeds.
+    pub written: Vec<String>,
+    /// Changed feeds the WebSub hub accepted a ping for.
+    pub hub_pings: usize,
 }
 
 impl RunReport {
@@ -347,6 +351,7 @@ pub async fn run(
     }
 
     publish_all(config, &state, now, &mut report)?;
+    notify_hub(config, &mut report).await;
     write_status_file(config, &state, now)?;
     info!(
         "{} source(s) read, {} not modified, {} failed, {} not due; {} new item(s); {} item(s) published; {} file(s) written, {} unchanged",
@@ -388,6 +393,7 @@ fn publish_all(
     let mut write = |name: &str, body: &str| -> anyhow::Result<()> {
         if publish::write::write_if_changed(&settings.out_dir, name, body.as_bytes())? {
             report.files_written += 1;
+            report.written.push(name.to_owned());
             debug!("wrote {}", settings.out_dir.join(name).display());
         } else {
             report.files_unchanged += 1;
@@ -432,7 +438,7 @@ fn publish_all(
                 )
             })
             .collect();
-        let out = assemble_feed(
+        let mut out = assemble_feed(
             FeedMeta {
                 id: &feed_cfg.id,
                 title: &feed_cfg.title,
@@ -443,6 +449,7 @@ fn publish_all(
             },
             groups,
         );
+        out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
         report.items_published += out.items.len();
         for format in &feed_cfg.formats {
             write(
@@ -501,7 +508,7 @@ fn publish_all(
                 });
             let id = format!("sources/{}", source.id);
             let base = settings.base_url.as_ref().map(|u| u.to_string());
-            let out = assemble_feed(
+            let mut out = assemble_feed(
                 FeedMeta {
                     id: &id,
                     title: &title,
@@ -512,6 +519,7 @@ fn publish_all(
                 },
                 vec![items],
             );
+            out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
             for format in [Format::Rss, Format::Atom, Format::Json] {
                 write(
                     &format!("{id}.{}", format.extension()),
@@ -521,6 +529,29 @@ fn publish_all(
         }
     }
     Ok(())
+}
+
+/// After a run that rewrote feed files: ping `settings.websub_hub` about each (see
+/// [`crate::websub`]). A failure is a warning in the log; it never changes the exit status.
+async fn notify_hub(config: &Config, report: &mut RunReport) {
+    let settings = &config.settings;
+    let (Some(hub), Some(base)) = (&settings.websub_hub, &settings.base_url) else {
+        return;
+    };
+    let topics = crate::websub::topics(base, &report.written);
+    if topics.is_empty() {
+        return;
+    }
+    let pinged = crate::websub::ping(settings, hub, &topics).await;
+    for w in &pinged.warnings {
+        warn!("{w}");
+    }
+    debug!(
+        "WebSub hub {hub} accepted {} of {} ping(s)",
+        pinged.accepted,
+        topics.len()
+    );
+    report.hub_pings = pinged.accepted;
 }
 
 /// Items per per-source feed when the source sets no `max_items`.
@@ -662,6 +693,7 @@ pub fn assemble_feed(meta: FeedMeta<'_>, groups: Vec<Vec<Item>>) -> OutFeed {
         description: meta.description.map(str::to_string),
         link: meta.link.to_string(),
         base_url: meta.base_url.map(str::to_string),
+        hub: None,
         language: common_language(&items),
         authors: Vec::new(),
         updated: newest_date(&items),
