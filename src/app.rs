@@ -97,6 +97,9 @@ enum Outcome {
     Read {
         feed: Box<SourceFeed>,
         validators: Validators,
+        /// A silent failure seen while reading (an html field selector that matched nothing),
+        /// kept in the source's health for `status`.
+        warning: Option<String>,
     },
     NotModified,
 }
@@ -284,8 +287,13 @@ pub async fn run(
                         report.sources_not_modified += 1;
                         debug!(source = %source.id, "not modified: {location}");
                     }
-                    Outcome::Read { feed, validators } => {
+                    Outcome::Read {
+                        feed,
+                        validators,
+                        warning,
+                    } => {
                         report.sources_ok += 1;
+                        record_read_warning(&mut health, source, warning);
                         for w in &feed.warnings {
                             // Recovered problems: worth seeing with -v, not worth a cron mail.
                             info!(source = %source.id, "{location}: {w}");
@@ -625,6 +633,7 @@ async fn read_source(
             match read_html_source(fetcher, source, selectors, stored, now).await? {
                 None => Outcome::NotModified,
                 Some((read, validators)) => Outcome::Read {
+                    warning: selector_warning(&read.unmatched, read.feed.items.len()),
                     feed: Box::new(read.feed),
                     validators,
                 },
@@ -641,9 +650,39 @@ async fn read_source(
             Ok(Outcome::Read {
                 feed: Box::new(feed),
                 validators,
+                warning: None,
             })
         }
     }
+}
+
+/// The health warning for field selectors that matched nothing in a whole read of `items`
+/// items (`None` when every selector matched somewhere).
+pub fn selector_warning(unmatched: &[String], items: usize) -> Option<String> {
+    (!unmatched.is_empty()).then(|| {
+        unmatched
+            .iter()
+            .map(|u| format!("{u} matched nothing in the {items} item(s) of its last read"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Keep a successful read's warning in the source's health (a read without one clears it);
+/// say so on stderr when it appears or changes, so cron mails it once, not every run.
+fn record_read_warning(
+    health: &mut crate::state::Health,
+    source: &SourceConfig,
+    warning: Option<String>,
+) {
+    if let Some(w) = &warning {
+        if health.last_warning.as_ref() != Some(w) {
+            warn!(source = %source.id, "source `{}` ({}): {w}", source.id, source.location_label());
+        } else {
+            debug!(source = %source.id, "still: {w}");
+        }
+    }
+    health.last_warning = warning;
 }
 
 /// Read a fetched feed document and normalise its items (no IO).
@@ -892,6 +931,8 @@ pub struct HtmlRead {
     pub pages: Vec<String>,
     /// Problems found while extracting (also in `feed.warnings`).
     pub diagnostics: Vec<String>,
+    /// Field selectors that matched inside no item on any page read (`date selector `…``).
+    pub unmatched: Vec<String>,
 }
 
 /// The date context of a source: its timezone (an IANA name, or a whole-hour offset), language,
@@ -959,6 +1000,8 @@ pub async fn read_html_source(
     let mut raw = SourceFeed::default();
     let mut first_url: Option<url::Url> = None;
     let mut first_validators = Validators::default();
+    // Field selectors silent on every page that had items.
+    let mut unmatched: Option<Vec<String>> = None;
     for number in 1..=max_pages {
         let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, now).await {
             Ok(Some((f, v))) => {
@@ -983,6 +1026,15 @@ pub async fn read_html_source(
             String::new()
         };
         diagnostics.extend(page.diagnostics.iter().map(|d| format!("{label}{d}")));
+        if page.matched > 0 {
+            unmatched = Some(match unmatched.take() {
+                None => page.unmatched.clone(),
+                Some(before) => before
+                    .into_iter()
+                    .filter(|u| page.unmatched.contains(u))
+                    .collect(),
+            });
+        }
         if raw.title.is_none() {
             raw.title = page.title.clone();
         }
@@ -1048,6 +1100,7 @@ pub async fn read_html_source(
             feed,
             pages,
             diagnostics,
+            unmatched: unmatched.unwrap_or_default(),
         },
         first_validators,
     )))
