@@ -2,7 +2,7 @@
 //! sources that are due, fetches and reads them concurrently (each isolated: one failing source
 //! never breaks the run), stores what they yield in the state, records their health, and then
 //! rebuilds every output feed from the stored items: merge → filter → render → write (only what
-//! changed). Returns a report from which `main` derives the exit status.
+//! changed), then tells the WebSub hub, if any, which feeds changed. Returns a report from which `main` derives the exit status.
 
 use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
@@ -35,6 +35,10 @@ pub struct RunReport {
     pub items_published: usize,
     pub files_written: usize,
     pub files_unchanged: usize,
+    /// The files (re)written in out/, relative to it: the WebSub hub is told about the feeds.
+    pub written: Vec<String>,
+    /// Changed feeds the WebSub hub accepted a ping for.
+    pub hub_pings: usize,
 }
 
 impl RunReport {
@@ -97,6 +101,9 @@ enum Outcome {
         validators: Validators,
         /// Post pages read (auto sources, fulltext), for the state's post cache.
         posts: auto::PostUpdates,
+        /// A silent failure seen while reading (an html field selector that matched nothing),
+        /// kept in the source's health for `status`.
+        warning: Option<String>,
     },
     NotModified,
 }
@@ -297,8 +304,10 @@ pub async fn run(
                         feed,
                         validators,
                         posts,
+                        warning,
                     } => {
                         report.sources_ok += 1;
+                        record_read_warning(&mut health, source, warning);
                         for w in &feed.warnings {
                             // Recovered problems: worth seeing with -v, not worth a cron mail.
                             info!(source = %source.id, "{location}: {w}");
@@ -367,6 +376,7 @@ pub async fn run(
     }
 
     publish_all(config, &state, now, &mut report)?;
+    notify_hub(config, &mut report).await;
     write_status_file(config, &state, now)?;
     info!(
         "{} source(s) read, {} not modified, {} failed, {} not due; {} new item(s); {} item(s) published; {} file(s) written, {} unchanged",
@@ -408,6 +418,7 @@ fn publish_all(
     let mut write = |name: &str, body: &str| -> anyhow::Result<()> {
         if publish::write::write_if_changed(&settings.out_dir, name, body.as_bytes())? {
             report.files_written += 1;
+            report.written.push(name.to_owned());
             debug!("wrote {}", settings.out_dir.join(name).display());
         } else {
             report.files_unchanged += 1;
@@ -452,7 +463,7 @@ fn publish_all(
                 )
             })
             .collect();
-        let out = assemble_feed(
+        let mut out = assemble_feed(
             FeedMeta {
                 id: &feed_cfg.id,
                 title: &feed_cfg.title,
@@ -463,6 +474,7 @@ fn publish_all(
             },
             groups,
         );
+        out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
         report.items_published += out.items.len();
         for format in &feed_cfg.formats {
             write(
@@ -521,7 +533,7 @@ fn publish_all(
                 });
             let id = format!("sources/{}", source.id);
             let base = settings.base_url.as_ref().map(|u| u.to_string());
-            let out = assemble_feed(
+            let mut out = assemble_feed(
                 FeedMeta {
                     id: &id,
                     title: &title,
@@ -532,6 +544,7 @@ fn publish_all(
                 },
                 vec![items],
             );
+            out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
             for format in [Format::Rss, Format::Atom, Format::Json] {
                 write(
                     &format!("{id}.{}", format.extension()),
@@ -541,6 +554,29 @@ fn publish_all(
         }
     }
     Ok(())
+}
+
+/// After a run that rewrote feed files: ping `settings.websub_hub` about each (see
+/// [`crate::websub`]). A failure is a warning in the log; it never changes the exit status.
+async fn notify_hub(config: &Config, report: &mut RunReport) {
+    let settings = &config.settings;
+    let (Some(hub), Some(base)) = (&settings.websub_hub, &settings.base_url) else {
+        return;
+    };
+    let topics = crate::websub::topics(base, &report.written);
+    if topics.is_empty() {
+        return;
+    }
+    let pinged = crate::websub::ping(settings, hub, &topics).await;
+    for w in &pinged.warnings {
+        warn!("{w}");
+    }
+    debug!(
+        "WebSub hub {hub} accepted {} of {} ping(s)",
+        pinged.accepted,
+        topics.len()
+    );
+    report.hub_pings = pinged.accepted;
 }
 
 /// Items per per-source feed when the source sets no `max_items`.
@@ -615,6 +651,7 @@ async fn read_source(
             match read_html_source(fetcher, source, selectors, stored, now).await? {
                 None => Outcome::NotModified,
                 Some((read, validators)) => Outcome::Read {
+                    warning: selector_warning(&read.unmatched, read.feed.items.len()),
                     feed: Box::new(read.feed),
                     validators,
                     posts: auto::PostUpdates::default(),
@@ -641,9 +678,39 @@ async fn read_source(
                 feed: Box::new(feed),
                 validators,
                 posts,
+                warning: None,
             })
         }
     }
+}
+
+/// The health warning for field selectors that matched nothing in a whole read of `items`
+/// items (`None` when every selector matched somewhere).
+pub fn selector_warning(unmatched: &[String], items: usize) -> Option<String> {
+    (!unmatched.is_empty()).then(|| {
+        unmatched
+            .iter()
+            .map(|u| format!("{u} matched nothing in the {items} item(s) of its last read"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Keep a successful read's warning in the source's health (a read without one clears it);
+/// say so on stderr when it appears or changes, so cron mails it once, not every run.
+fn record_read_warning(
+    health: &mut crate::state::Health,
+    source: &SourceConfig,
+    warning: Option<String>,
+) {
+    if let Some(w) = &warning {
+        if health.last_warning.as_ref() != Some(w) {
+            warn!(source = %source.id, "source `{}` ({}): {w}", source.id, source.location_label());
+        } else {
+            debug!(source = %source.id, "still: {w}");
+        }
+    }
+    health.last_warning = warning;
 }
 
 /// Read a fetched feed document and normalise its items (no IO).
@@ -693,6 +760,7 @@ pub fn assemble_feed(meta: FeedMeta<'_>, groups: Vec<Vec<Item>>) -> OutFeed {
         description: meta.description.map(str::to_string),
         link: meta.link.to_string(),
         base_url: meta.base_url.map(str::to_string),
+        hub: None,
         language: common_language(&items),
         authors: Vec::new(),
         updated: newest_date(&items),
@@ -912,6 +980,8 @@ pub struct HtmlRead {
     pub pages: Vec<String>,
     /// Problems found while extracting (also in `feed.warnings`).
     pub diagnostics: Vec<String>,
+    /// Field selectors that matched inside no item on any page read (`date selector `…``).
+    pub unmatched: Vec<String>,
 }
 
 /// The date context of a source: its timezone (an IANA name, or a whole-hour offset), language,
@@ -979,6 +1049,8 @@ pub async fn read_html_source(
     let mut raw = SourceFeed::default();
     let mut first_url: Option<url::Url> = None;
     let mut first_validators = Validators::default();
+    // Field selectors silent on every page that had items.
+    let mut unmatched: Option<Vec<String>> = None;
     for number in 1..=max_pages {
         let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, now).await {
             Ok(Some((f, v))) => {
@@ -1003,6 +1075,15 @@ pub async fn read_html_source(
             String::new()
         };
         diagnostics.extend(page.diagnostics.iter().map(|d| format!("{label}{d}")));
+        if page.matched > 0 {
+            unmatched = Some(match unmatched.take() {
+                None => page.unmatched.clone(),
+                Some(before) => before
+                    .into_iter()
+                    .filter(|u| page.unmatched.contains(u))
+                    .collect(),
+            });
+        }
         if raw.title.is_none() {
             raw.title = page.title.clone();
         }
@@ -1068,6 +1149,7 @@ pub async fn read_html_source(
             feed,
             pages,
             diagnostics,
+            unmatched: unmatched.unwrap_or_default(),
         },
         first_validators,
     )))

@@ -1,13 +1,16 @@
 //! Source health for people: the status file beside the state (JSON, rewritten after every
 //! run, never inside out/) and `feedwright status [--json]`. Both are built here from the
 //! state's health records and item counts, plus the previous status file, which is where the
-//! item count of the read before the last one is kept (so a sharp drop can be seen).
+//! item counts of recent reads are kept (so a sharp drop can be seen).
 //!
 //! Warnings name the silent failures: a source whose last read gave 0 items, whose item count
-//! fell to less than half of the previous read's (from at least [`DROP_MIN_PREVIOUS`] items),
-//! that has not been read successfully for [`STALE_DAYS`] days, or all of whose stored items
-//! are undated (their dates fell back to first seen). A source *fails* while its last attempt
-//! failed. `status` exits 1 when any enabled source fails or has a warning.
+//! fell to less than half of its usual count (the median of its reads in the
+//! [`USUAL_WINDOW_DAYS`] days before; at least [`DROP_MIN_PREVIOUS`] items),
+//! that has not been read successfully for [`STALE_DAYS`] days, all of whose stored items are
+//! undated (their dates fell back to first seen), or (html sources) one of whose field
+//! selectors matched nothing in any item of the last read — the run records that one in the
+//! source's health (`last_warning`), since only the run sees the page. A source *fails* while
+//! its last attempt failed. `status` exits 1 when any enabled source fails or has a warning.
 
 use crate::config::Config;
 use crate::state::{State, StateError};
@@ -19,8 +22,20 @@ use std::path::Path;
 
 /// A source not read successfully for this many days gets a warning.
 pub const STALE_DAYS: i64 = 3;
-/// A drop is only judged when the previous read gave at least this many items.
+/// A drop is only judged when the usual count is at least this many items.
 pub const DROP_MIN_PREVIOUS: u32 = 4;
+/// The usual item count is the median of the successful reads of this many days before the
+/// last one (so a drop stays a warning for days, however often cron runs).
+pub const USUAL_WINDOW_DAYS: i64 = 7;
+/// At most this many read counts are remembered per source.
+const MAX_RECENT_COUNTS: usize = 500;
+
+/// The item count of one successful read, remembered in the status file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadCount {
+    pub at: DateTime<Utc>,
+    pub items: u32,
+}
 
 /// One source's line in the status file and the `status` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -36,6 +51,13 @@ pub struct SourceStatus {
     pub items_last_run: u32,
     /// Items of the successful read before the last one (from the previous status file).
     pub items_previous_run: Option<u32>,
+    /// The median item count of the successful reads in the [`USUAL_WINDOW_DAYS`] days before
+    /// the last one.
+    #[serde(default)]
+    pub items_usual: Option<u32>,
+    /// The counts of the successful reads of that window and the last one, oldest first.
+    #[serde(default)]
+    pub recent_counts: Vec<ReadCount>,
     pub items_total: u64,
     /// Share of stored items without a date of their own (0.0–1.0; `None` with no items).
     pub undated_share: Option<f64>,
@@ -90,6 +112,8 @@ pub fn collect(
             Some(p) if p.last_success.is_some() => Some(p.items_last_run),
             _ => None,
         };
+        let recent_counts = recent_counts(before, h.last_success, h.items_last_run);
+        let items_usual = usual_count(&recent_counts, h.last_success);
         let mut s = SourceStatus {
             id: source.id.clone(),
             enabled: source.enabled,
@@ -101,6 +125,8 @@ pub fn collect(
             consecutive_failures: h.consecutive_failures,
             items_last_run: h.items_last_run,
             items_previous_run,
+            items_usual,
+            recent_counts,
             items_total: total,
             undated_share: (total > 0).then(|| undated as f64 / total as f64),
             next_due: h.next_due,
@@ -109,6 +135,8 @@ pub fn collect(
         };
         if source.enabled {
             s.warnings = warnings_of(&s, undated, now);
+            // Recorded by the run: a field selector that matched nothing on the last read.
+            s.warnings.extend(h.last_warning.clone());
             s.warning = (!s.warnings.is_empty()).then(|| s.warnings.join("; "));
         }
         out.push(s);
@@ -116,17 +144,59 @@ pub fn collect(
     Ok(out)
 }
 
+/// The successful reads' counts of the window ending at the last success: the previous file's,
+/// its last read (a file written before counts were kept), and the last read.
+fn recent_counts(
+    before: Option<&SourceStatus>,
+    last_success: Option<DateTime<Utc>>,
+    items_last_run: u32,
+) -> Vec<ReadCount> {
+    let mut counts: Vec<ReadCount> = before.map(|p| p.recent_counts.clone()).unwrap_or_default();
+    let mut remember = |at: DateTime<Utc>, items: u32| {
+        if !counts.iter().any(|c| c.at == at) {
+            counts.push(ReadCount { at, items });
+        }
+    };
+    if let Some(p) = before
+        && let Some(at) = p.last_success
+    {
+        remember(at, p.items_last_run);
+    }
+    let Some(last) = last_success else {
+        return Vec::new();
+    };
+    remember(last, items_last_run);
+    let from = last - chrono::Duration::days(USUAL_WINDOW_DAYS);
+    counts.retain(|c| c.at >= from && c.at <= last);
+    counts.sort_by_key(|c| c.at);
+    let extra = counts.len().saturating_sub(MAX_RECENT_COUNTS);
+    counts.drain(..extra);
+    counts
+}
+
+/// The median count of the reads before the last one (the upper middle of an even number).
+fn usual_count(counts: &[ReadCount], last_success: Option<DateTime<Utc>>) -> Option<u32> {
+    let last = last_success?;
+    let mut earlier: Vec<u32> = counts
+        .iter()
+        .filter(|c| c.at < last)
+        .map(|c| c.items)
+        .collect();
+    earlier.sort_unstable();
+    earlier.get(earlier.len() / 2).copied()
+}
+
 /// The warnings for one source (see the module notes).
 fn warnings_of(s: &SourceStatus, undated: u64, now: DateTime<Utc>) -> Vec<String> {
     let mut w = Vec::new();
     if s.last_success.is_some() && s.items_last_run == 0 {
         w.push("its last read gave 0 items".to_owned());
-    } else if let Some(prev) = s.items_previous_run
-        && prev >= DROP_MIN_PREVIOUS
-        && s.items_last_run.saturating_mul(2) < prev
+    } else if let Some(usual) = s.items_usual
+        && usual >= DROP_MIN_PREVIOUS
+        && s.items_last_run.saturating_mul(2) < usual
     {
         w.push(format!(
-            "item count fell from {prev} to {} since the read before",
+            "item count fell from a usual {usual} to {}",
             s.items_last_run
         ));
     }
@@ -275,16 +345,16 @@ mod tests {
 
         let drop = SourceStatus {
             items_last_run: 4,
-            items_previous_run: Some(10),
+            items_usual: Some(10),
             ..base()
         };
         assert_eq!(
             warnings_of(&drop, 0, now),
-            ["item count fell from 10 to 4 since the read before"]
+            ["item count fell from a usual 10 to 4"]
         );
         let half = SourceStatus {
             items_last_run: 5,
-            items_previous_run: Some(10),
+            items_usual: Some(10),
             ..base()
         };
         assert!(
@@ -293,7 +363,7 @@ mod tests {
         );
         let small = SourceStatus {
             items_last_run: 1,
-            items_previous_run: Some(3),
+            items_usual: Some(3),
             ..base()
         };
         assert!(warnings_of(&small, 0, now).is_empty(), "too few to judge");
@@ -323,5 +393,42 @@ mod tests {
         assert!(lines[1].starts_with("blog  "));
         assert!(lines[2].contains("2026-11-21 12:00 HTTP 500 Internal"));
         assert!(lines[2].ends_with("  x"));
+    }
+
+    #[test]
+    fn the_usual_count_is_the_median_of_a_weeks_reads_before_the_last() {
+        let hour = |h: i64| at(20) + chrono::Duration::hours(h);
+        // Ten reads of 10 items, then the count drops to 4 and stays there.
+        let mut before: Option<SourceStatus> = None;
+        let mut usual = Vec::new();
+        for n in 0..16 {
+            let items = if n < 10 { 10 } else { 4 };
+            let counts = recent_counts(before.as_ref(), Some(hour(n)), items);
+            usual.push(usual_count(&counts, Some(hour(n))));
+            before = Some(SourceStatus {
+                last_success: Some(hour(n)),
+                items_last_run: items,
+                recent_counts: counts,
+                ..base()
+            });
+        }
+        assert_eq!(usual[0], None, "nothing before the first read");
+        assert_eq!(usual[10], Some(10), "the drop is judged against 10");
+        assert_eq!(usual[14], Some(10), "… and still is four reads later");
+        // Reads older than the window are forgotten.
+        let old = before.unwrap();
+        let week_later =
+            hour(15) + chrono::Duration::days(USUAL_WINDOW_DAYS) + chrono::Duration::hours(1);
+        let counts = recent_counts(Some(&old), Some(week_later), 4);
+        assert_eq!(counts.len(), 1);
+        assert_eq!(usual_count(&counts, Some(week_later)), None);
+        // A file from before counts were kept: its last read still counts.
+        let legacy = SourceStatus {
+            last_success: Some(hour(0)),
+            items_last_run: 8,
+            ..base()
+        };
+        let counts = recent_counts(Some(&legacy), Some(hour(1)), 3);
+        assert_eq!(usual_count(&counts, Some(hour(1))), Some(8));
     }
 }

@@ -337,7 +337,7 @@ fn a_sharp_drop_in_items_is_a_warning() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         v["sources"][0]["warning"],
-        "item count fell from 8 to 3 since the read before"
+        "item count fell from a usual 8 to 3"
     );
     assert_eq!(v["sources"][0]["items_previous_run"], 8);
 }

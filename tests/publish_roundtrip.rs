@@ -117,6 +117,7 @@ fn merged_feed() -> OutFeed {
         description: Some("Everything \u{8}merged".into()),
         link: "https://example.org/".into(),
         base_url: Some("https://feeds.example.org/".into()),
+        hub: None,
         language: Some("en".into()),
         authors: vec![],
         updated: Some(stamp("2024-03-02T08:00:00+02:00").utc),
@@ -138,6 +139,7 @@ fn solo_feed() -> OutFeed {
         description: None,
         link: "https://news.example.com/".into(),
         base_url: None,
+        hub: None,
         language: None,
         authors: vec![Person {
             name: Some("The Desk".into()),
@@ -480,6 +482,9 @@ fn any_feed() -> impl Strategy<Value = OutFeed> {
                 title,
                 description,
                 link,
+                hub: base_url
+                    .as_ref()
+                    .map(|_| "https://hub.example.net/".to_owned()),
                 base_url,
                 language,
                 authors,

@@ -136,6 +136,7 @@ pub(super) async fn read_auto(
                     feed: Box::new(feed),
                     validators,
                     posts: updates,
+                    warning: None,
                 });
             }
             Err(FeedError::NotAFeed(_)) => {}
@@ -219,6 +220,7 @@ async fn read_page(
                     feed: Box::new(feed),
                     validators: Validators::default(),
                     posts: updates,
+                    warning: None,
                 });
             }
             Err(e) => warnings.push(format!(
@@ -349,6 +351,7 @@ async fn read_page(
             Validators::default()
         },
         posts: updates,
+        warning: None,
     })
 }
 

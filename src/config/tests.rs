@@ -628,6 +628,13 @@ fn settings_values() {
         "more than 0 bytes",
     );
     assert_err(
+        "[settings]\nwebsub_hub = \"https://hub.example.net/\"\n",
+        2,
+        14,
+        "settings.websub_hub",
+        "websub_hub needs settings.base_url",
+    );
+    assert_err(
         "[settings]\nbase_url = \"example.org\"\n",
         2,
         12,

@@ -443,7 +443,20 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         None => None,
     };
     let websub_hub = match &raw.websub_hub {
-        Some(v) => Some(ctx.http_url(v, "settings.websub_hub")?),
+        Some(v) => {
+            let hub = ctx.http_url(v, "settings.websub_hub")?;
+            if base_url.is_none() {
+                // The hub is told which public URL changed (the self link): without base_url
+                // there is none, so every ping would be impossible. Said once, here, not on
+                // every run.
+                return Err(ctx.err(
+                    v.span(),
+                    "settings.websub_hub",
+                    "websub_hub needs settings.base_url: the hub is told the public URL of each changed feed (<base_url><feed>.<ext>)",
+                ));
+            }
+            Some(hub)
+        }
         None => None,
     };
     let user_agent = match &raw.user_agent {

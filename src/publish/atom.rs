@@ -2,8 +2,9 @@
 //! is `urn:feedwright:feed:<id>`, `updated` is the newest item's date (the Unix epoch when
 //! nothing is dated — stable, never the run time), every link carries an explicit `rel`, every
 //! entry gets an author (its own, the feed's, or a stand-in named after its origin), and merged
-//! feeds carry a `<source>` per entry. Dates keep the offset the source wrote them with. Every
-//! string passes through [`super::xml_safe`] before it reaches the writer.
+//! feeds carry a `<source>` per entry; a `rel="hub"` link names `settings.websub_hub` when set.
+//! Dates keep the offset the source wrote them with. Every string passes through
+//! [`super::xml_safe`] before it reaches the writer.
 
 use atom_syndication::{
     Category, Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Source, Text,
@@ -38,6 +39,9 @@ fn build_feed(feed: &OutFeed) -> Feed {
     let mut links = vec![link(&feed.link, "alternate", Some("text/html"))];
     if let Some(self_url) = feed.self_url("atom") {
         links.push(link(&self_url, "self", Some("application/atom+xml")));
+    }
+    if let Some(hub) = &feed.hub {
+        links.push(link(hub, "hub", None));
     }
     let title = safe(&feed.title);
     let entries = feed
@@ -269,5 +273,18 @@ mod tests {
             3,
             "feed, bare entry and its source: {doc}"
         );
+    }
+
+    #[test]
+    fn websub_hub_is_a_hub_link() {
+        let mut feed = fixture::two_items();
+        feed.hub = Some("https://hub.example.net/".into());
+        let doc = render(&feed);
+        assert!(
+            doc.contains(r#"<link href="https://hub.example.net/" rel="hub"/>"#),
+            "{doc}"
+        );
+        feed.hub = None;
+        assert!(!render(&feed).contains(r#"rel="hub""#));
     }
 }

@@ -376,6 +376,7 @@ mod tests {
             description: Some("All <b>the</b> news".into()),
             link: "https://town.test/".into(),
             base_url: None,
+            hub: None,
             language: None,
             authors: vec![],
             updated: items.first().and_then(Item::sort_date),

@@ -25,7 +25,17 @@ struct JsonFeed {
     language: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author>,
+    /// WebSub: `[{"type": "WebSub", "url": <hub>}]` when `websub_hub` is set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub>,
     items: Vec<JsonItem>,
+}
+
+#[derive(Serialize)]
+struct Hub {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -92,6 +102,14 @@ pub fn render(feed: &OutFeed) -> String {
         description: safe_opt(feed.description.as_deref()),
         language: safe_opt(feed.language.as_deref()),
         authors: feed.authors.iter().filter_map(author).collect(),
+        hubs: feed
+            .hub
+            .iter()
+            .map(|url| Hub {
+                kind: "WebSub",
+                url: safe(url),
+            })
+            .collect(),
         items: feed.items.iter().map(item).collect(),
     };
     match serde_json::to_string_pretty(&doc) {
@@ -236,5 +254,19 @@ mod tests {
             item["attachments"][0]["mime_type"],
             "application/octet-stream"
         );
+    }
+
+    #[test]
+    fn websub_hub_is_listed_in_hubs() {
+        let mut feed = fixture::two_items();
+        feed.hub = Some("https://hub.example.net/".into());
+        let doc: serde_json::Value = serde_json::from_str(&render(&feed)).unwrap();
+        assert_eq!(
+            doc["hubs"],
+            serde_json::json!([{"type": "WebSub", "url": "https://hub.example.net/"}])
+        );
+        feed.hub = None;
+        let doc: serde_json::Value = serde_json::from_str(&render(&feed)).unwrap();
+        assert!(doc.get("hubs").is_none());
     }
 }

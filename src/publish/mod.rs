@@ -25,6 +25,9 @@ pub struct OutFeed {
     pub link: String,
     /// `settings.base_url` (ends with `/`): self links are `<base_url><id>.<ext>`, only when set.
     pub base_url: Option<String>,
+    /// `settings.websub_hub`: every format advertises it (`rel="hub"`, JSON Feed `hubs`), next
+    /// to its self link.
+    pub hub: Option<String>,
     pub language: Option<String>,
     /// Feed-level authors (Atom requires an author per entry or on the feed).
     pub authors: Vec<Person>,
@@ -351,6 +354,7 @@ pub(crate) mod fixture {
             description: None,
             link: "https://example.org/".into(),
             base_url: Some("https://feeds.example.org/".into()),
+            hub: None,
             language: Some("en".into()),
             authors: vec![],
             updated: Some(stamp("2024-03-02T08:00:00+02:00").utc),

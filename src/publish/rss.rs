@@ -1,8 +1,9 @@
 //! Rendering an [`super::OutFeed`] as RSS 2.0 with the rss crate: channel metadata, a
 //! `lastBuildDate` taken from the newest item (never the run time), an `atom:link rel="self"`
-//! when `base_url` is set, and per item `guid`, RFC 822 `pubDate` in the source's offset,
-//! `dc:creator`, `description` and `content:encoded`. Every string passes through
-//! [`super::xml_safe`] before it reaches the writer.
+//! when `base_url` is set and an `atom:link rel="hub"` when `websub_hub` is, and per item
+//! `guid`, RFC 822 `pubDate` in the source's offset, `dc:creator`, `description` and
+//! `content:encoded`. Every string passes through [`super::xml_safe`] before it reaches the
+//! writer.
 
 use std::collections::BTreeMap;
 
@@ -49,21 +50,22 @@ fn build_channel(feed: &OutFeed) -> Channel {
             .collect(),
         ..Channel::default()
     };
+    let mut atom_links = Vec::new();
     if let Some(self_url) = feed.self_url("xml") {
-        let attrs = BTreeMap::from([
-            ("href".to_owned(), safe(&self_url)),
-            ("rel".to_owned(), "self".to_owned()),
-            ("type".to_owned(), "application/rss+xml".to_owned()),
-        ]);
-        let link = Extension {
-            name: "atom:link".to_owned(),
-            attrs,
-            ..Extension::default()
-        };
+        atom_links.push(atom_link(&[
+            ("href", safe(&self_url)),
+            ("rel", "self".to_owned()),
+            ("type", "application/rss+xml".to_owned()),
+        ]));
+    }
+    if let Some(hub) = &feed.hub {
+        atom_links.push(atom_link(&[("href", safe(hub)), ("rel", "hub".to_owned())]));
+    }
+    if !atom_links.is_empty() {
         let mut ext = ExtensionMap::new();
         ext.entry("atom".to_owned())
             .or_default()
-            .insert("link".to_owned(), vec![link]);
+            .insert("link".to_owned(), atom_links);
         channel.extensions = ext;
     }
     channel.items = feed
@@ -72,6 +74,18 @@ fn build_channel(feed: &OutFeed) -> Channel {
         .map(|item| build_item(feed, item))
         .collect();
     channel
+}
+
+/// An empty `<atom:link>` with these attributes.
+fn atom_link(attrs: &[(&str, String)]) -> Extension {
+    Extension {
+        name: "atom:link".to_owned(),
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+        ..Extension::default()
+    }
 }
 
 fn build_item(feed: &OutFeed, item: &model::Item) -> Item {
@@ -222,5 +236,20 @@ mod tests {
         );
         // No summary: the description carries the content.
         assert!(doc.contains("<description><![CDATA[<p>Long"), "{doc}");
+    }
+
+    #[test]
+    fn websub_hub_is_an_atom_link_next_to_self() {
+        let mut feed = fixture::two_items();
+        feed.hub = Some("https://hub.example.net/?a=1&b=2".into());
+        let doc = render(&feed);
+        assert!(
+            doc.contains(r#"<atom:link href="https://feeds.example.org/all.xml" rel="self""#),
+            "{doc}"
+        );
+        assert!(
+            doc.contains(r#"<atom:link href="https://hub.example.net/?a=1&amp;b=2" rel="hub">"#),
+            "{doc}"
+        );
     }
 }

@@ -37,6 +37,9 @@ pub struct HtmlPage {
     pub diagnostics: Vec<String>,
     /// How many elements `selectors.item` matched (before the cap).
     pub matched: usize,
+    /// The field selectors that matched inside none of the items read (`date selector
+    /// `time.published``): a layout change that silently empties a field.
+    pub unmatched: Vec<String>,
     /// The page's name: `og:site_name`, else its `<title>`.
     pub title: Option<String>,
 }
@@ -114,6 +117,10 @@ pub fn extract_items(
                     sel.css,
                     considered - count
                 ));
+                if count == 0 {
+                    page.unmatched
+                        .push(format!("{name} selector `{}`", sel.css));
+                }
             }
         }
     }

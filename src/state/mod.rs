@@ -62,6 +62,8 @@ const MIGRATIONS: &[&str] = &[
         last_seen  INTEGER NOT NULL,
         PRIMARY KEY (source_id, id)
     );",
+    // 3: a silent failure seen on the last successful read (a selector that matched nothing).
+    "ALTER TABLE health ADD COLUMN last_warning TEXT;",
 ];
 
 /// Post-cache rows not seen on their source for this long are dropped.
@@ -104,6 +106,9 @@ pub struct Health {
     /// When a failure was last reported on stderr (failures are reported at most once a day).
     pub last_reported: Option<DateTime<Utc>>,
     pub items_last_run: u32,
+    /// A problem of the last successful read that did not fail it (an html field selector
+    /// that matched nothing); shown as a warning by `status`.
+    pub last_warning: Option<String>,
 }
 
 /// What storing one source's fresh items did.
@@ -573,7 +578,7 @@ impl State {
         self.conn
             .query_row(
                 "SELECT last_attempt, last_success, last_error_at, last_error, consecutive_failures,
-                        next_due, last_reported, items_last_run
+                        next_due, last_reported, items_last_run, last_warning
                  FROM health WHERE source_id = ?1",
                 [source_id],
                 |r| {
@@ -587,6 +592,7 @@ impl State {
                         next_due: from_ts(r.get(5)?),
                         last_reported: from_ts(r.get(6)?),
                         items_last_run: r.get(7)?,
+                        last_warning: r.get(8)?,
                     })
                 },
             )
@@ -604,11 +610,11 @@ impl State {
         self.conn
             .execute(
                 "INSERT INTO health (source_id, last_attempt, last_success, last_error_at, last_error,
-                    consecutive_failures, next_due, last_reported, items_last_run)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    consecutive_failures, next_due, last_reported, items_last_run, last_warning)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(source_id) DO UPDATE SET last_attempt = ?2, last_success = ?3,
                     last_error_at = ?4, last_error = ?5, consecutive_failures = ?6, next_due = ?7,
-                    last_reported = ?8, items_last_run = ?9",
+                    last_reported = ?8, items_last_run = ?9, last_warning = ?10",
                 params![
                     h.source_id,
                     h.last_attempt.map(ts),
@@ -619,6 +625,7 @@ impl State {
                     h.next_due.map(ts),
                     h.last_reported.map(ts),
                     h.items_last_run,
+                    h.last_warning,
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -824,5 +831,36 @@ mod tests {
         assert_eq!(st.health("nobody").unwrap().consecutive_failures, 0);
         st.forget("s", &["http://a/".into()]).unwrap();
         assert_eq!(st.validators("http://a/").unwrap(), Validators::default());
+    }
+
+    #[test]
+    fn a_version_1_state_gains_last_warning_and_keeps_its_health() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO health (source_id, consecutive_failures, items_last_run) VALUES ('s', 2, 7)",
+                [],
+            )
+            .unwrap();
+        }
+        let st = State::open(&path).unwrap();
+        let h = st.health("s").unwrap();
+        assert_eq!((h.consecutive_failures, h.items_last_run), (2, 7));
+        assert_eq!(h.last_warning, None);
+        st.set_health(&Health {
+            last_warning: Some("date selector `x` matched nothing".into()),
+            ..h
+        })
+        .unwrap();
+        drop(st);
+        let st = State::open(&path).unwrap();
+        assert_eq!(
+            st.health("s").unwrap().last_warning.as_deref(),
+            Some("date selector `x` matched nothing")
+        );
     }
 }

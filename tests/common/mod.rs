@@ -39,8 +39,11 @@ impl Reply {
 /// A request the server saw.
 #[derive(Clone, Debug)]
 pub struct Seen {
+    pub method: String,
     pub path: String,
     pub headers: HashMap<String, String>,
+    /// The request body (a POST's form, say).
+    pub body: Vec<u8>,
 }
 
 /// A misbehaviour (or a bit of HTTP logic) attached to a route with [`Server::act`]; it
@@ -364,6 +367,11 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
             return;
         }
+        let method = request_line
+            .split_whitespace()
+            .next()
+            .unwrap_or("GET")
+            .to_string();
         let path = request_line
             .split_whitespace()
             .nth(1)
@@ -388,13 +396,15 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
                 headers.insert(k, v.trim().to_string());
             }
         }
-        if content_length > 0 {
-            let mut body = vec![0; content_length];
-            let _ = reader.read_exact(&mut body);
+        let mut body = vec![0; content_length];
+        if content_length > 0 && reader.read_exact(&mut body).is_err() {
+            body.clear();
         }
         let seen = Seen {
+            method,
             path: path.clone(),
             headers,
+            body,
         };
         let (reply, act) = {
             let mut s = shared.lock().unwrap();

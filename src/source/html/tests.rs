@@ -118,6 +118,7 @@ fn wordpress_list_page_gives_whole_items() {
             "categories selector `a[rel~=tag]` matched 0 elements inside 2 of 3 items".into(),
         ]
     );
+    assert!(page.unmatched.is_empty(), "each selector matched somewhere");
 }
 
 #[test]
@@ -322,5 +323,24 @@ fn content_keeps_text_and_images_but_drops_widgets() {
     assert_eq!(
         compact,
         r#"<p>Body <em>text</em> with <a href="https://x.example/list/rel/link">a link</a>.</p> <p><img src="https://cdn.example/p.jpg" alt="P"></p>"#
+    );
+}
+
+#[test]
+fn a_field_selector_matching_in_no_item_is_listed_as_unmatched() {
+    let html = r#"<article><h2><a href="/a">A post</a></h2><span class="d">2026-01-02</span></article>
+        <article><h2><a href="/b">B post</a></h2><span class="d">2026-01-03</span></article>"#;
+    let url = Url::parse("https://site.example/").unwrap();
+    let selectors = Selectors {
+        title: sel("h2 a"),
+        date: sel("time.published"),
+        author: sel(".by"),
+        ..Selectors::with_item("article").unwrap()
+    };
+    let page = extract_items(html, &url, &selectors, &ctx());
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(
+        page.unmatched,
+        ["date selector `time.published`", "author selector `.by`"]
     );
 }
