@@ -187,8 +187,16 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         .iter()
         .map(|l| l.title.as_deref().map(clean_text))
         .collect();
-    let title =
-        title::choose(&candidates, html_title.as_deref(), &h1s, &sites).filter(|t| !t.is_empty());
+    let title = title::choose(&candidates, html_title.as_deref(), &h1s, &sites)
+        .map(|t| {
+            // Entities encoded twice ("&amp;#8230;") show up as "&#8230;" in the text.
+            if t.contains('&') && t.contains(';') {
+                clean_text(&html_escape::decode_html_entities(&t))
+            } else {
+                t
+            }
+        })
+        .filter(|t| !t.is_empty());
     if title.is_none() {
         diagnostics.push("no title found".into());
     }

@@ -43,8 +43,12 @@ fn in_furniture(e: ElementRef<'_>) -> bool {
             let v = a.value();
             matches!(v.name(), "footer" | "nav" | "aside")
                 || v.attr("class").is_some_and(|c| {
-                    let c = c.to_ascii_lowercase();
-                    c.contains("related") || c.contains("recent") || c.contains("sidebar")
+                    // Utility classes with arbitrary values (`md:[grid-area:sidebar]`) style
+                    // a box; they do not say what it holds.
+                    c.split_whitespace().filter(|t| !t.contains('[')).any(|t| {
+                        let t = t.to_ascii_lowercase();
+                        t.contains("related") || t.contains("recent") || t.contains("sidebar")
+                    })
                 })
                 || v.attr("data-hook")
                     .is_some_and(|h| h.contains("recent") || h.contains("related"))
@@ -171,7 +175,9 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             r#"a[rel~="author"], [class*="author-name"], [class*="authorName"], [class*="AuthorName"], "#,
             r#"[class*="byline"] a, [class*="byline"], [class*="Byline"], [data-hook*="author"], "#,
             r#"[class~="author"], [class~="post-author"], [class~="entry-author"], [id*="byline"], "#,
-            r#"[class*="author"] a[href*="author"], [data-testid*="author"]"#
+            r#"[class*="author"] a[href*="author"], [data-testid*="author"], [rel~="author"], "#,
+            r#"[class*="__author"], [class*="_author-name"], [class*="author__name"], "#,
+            r#"[class*="author-meta"]"#
         ))
     });
     static SHORT: LazyLock<Selector> =
@@ -375,10 +381,20 @@ const BEFORE_HEADLINE: usize = 12;
 /// related-post widgets are skipped.
 pub fn header_date(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>) -> Option<Stamp> {
     static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+    static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
     let squash = |s: &str| super::title::squash(s);
     let want = headline.map(squash).filter(|s| !s.is_empty());
     let mut chosen = None;
-    for h in doc.select(&H1).take(10) {
+    // The `<h1>` with the title, else the first `<h1>`, else an `<h2>` with the title.
+    let h2s = doc.select(&H2).take(10).filter(|h| {
+        want.as_deref()
+            .is_some_and(|w| *w == squash(&h.text().collect::<Vec<_>>().join(" ")))
+    });
+    let mut h1_seen = false;
+    for h in doc.select(&H1).take(10).chain(h2s) {
+        if h.value().name() == "h2" && (h1_seen || chosen.is_some()) {
+            break;
+        }
         if in_comments(h) || in_furniture(h) {
             continue;
         }
@@ -389,6 +405,7 @@ pub fn header_date(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>) 
         if chosen.is_none() {
             chosen = Some(h);
         }
+        h1_seen = true;
         if want.as_deref().is_some_and(|w| *w == text) {
             chosen = Some(h);
             break;
