@@ -22,6 +22,8 @@ pub fn in_comments(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
+        // `<body class="comments-open no-sidebar">` describes the page, not a section of it.
+        .filter(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| {
             let v = a.value();
             let hint = format!(
@@ -39,6 +41,7 @@ fn in_furniture(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
+        .filter(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| {
             let v = a.value();
             matches!(v.name(), "footer" | "nav" | "aside")
@@ -47,6 +50,13 @@ fn in_furniture(e: ElementRef<'_>) -> bool {
                     // a box; they do not say what it holds.
                     c.split_whitespace().filter(|t| !t.contains('[')).any(|t| {
                         let t = t.to_ascii_lowercase();
+                        // "no-sidebar", "has-sidebar", "with-related": a layout switch.
+                        if ["no-", "has-", "with-", "without-"]
+                            .iter()
+                            .any(|p| t.starts_with(p))
+                        {
+                            return false;
+                        }
                         t.contains("related") || t.contains("recent") || t.contains("sidebar")
                     })
                 })
@@ -224,7 +234,7 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             .children()
             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
             .collect();
-        let text = if own.trim().len() >= 3 {
+        let text = if own.trim().len() >= 3 && !is_label(&own) {
             own
         } else {
             e.text().collect::<Vec<_>>().join(" ")
