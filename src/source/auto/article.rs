@@ -23,9 +23,10 @@ pub mod content;
 mod meta;
 mod title;
 
-use crate::model::{Person, Stamp};
+use crate::model::{DatePrecision, Person, Stamp};
 use crate::normalise::date::{DateContext, parse_human_date};
 use crate::normalise::{canonical_link, clean_text, sanitise_html};
+use chrono::Datelike;
 use meta::Fields;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
@@ -186,8 +187,16 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         .iter()
         .map(|l| l.title.as_deref().map(clean_text))
         .collect();
-    let title =
-        title::choose(&candidates, html_title.as_deref(), &h1s, &sites).filter(|t| !t.is_empty());
+    let title = title::choose(&candidates, html_title.as_deref(), &h1s, &sites)
+        .map(|t| {
+            // Entities encoded twice ("&amp;#8230;") show up as "&#8230;" in the text.
+            if t.contains('&') && t.contains(';') {
+                clean_text(&html_escape::decode_html_entities(&t))
+            } else {
+                t
+            }
+        })
+        .filter(|t| !t.is_empty());
     if title.is_none() {
         diagnostics.push("no title found".into());
     }
@@ -249,16 +258,57 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
             diagnostics.push(format!("unreadable date {raw:?}"));
         }
     }
-    if published.is_none() {
-        published = byline::visible_date(&doc, dates);
-    }
-    if published.is_none() {
-        diagnostics.push("no publication date found".into());
-    }
     let updated = layers
         .iter()
         .filter_map(|l| l.updated.as_deref())
         .find_map(|raw| parse_human_date(&clean_text(raw), dates));
+    // The date shown beside the headline is the one readers (and feeds) go by: when the
+    // metadata names that day (as published or as modified) its instant is kept, otherwise the
+    // shown date wins over an older or newer machine date.
+    if let Some(shown) = byline::header_date(&doc, title.as_deref(), dates) {
+        let day = byline::local_day(&shown);
+        let inexact = |s: &Stamp| {
+            matches!(
+                s.precision,
+                DatePrecision::YearInferred | DatePrecision::Relative
+            )
+        };
+        let machine: Vec<Stamp> = layers
+            .iter()
+            .flat_map(|l| l.published.iter().chain(l.updated.iter()))
+            .filter_map(|raw| parse_human_date(&clean_text(raw), dates))
+            .filter(|s| !inexact(s))
+            .collect();
+        let near = |s: &Stamp| {
+            let d = byline::local_day(s);
+            (d - day).num_days().abs() <= 1
+                // 10/09 read month-first where the page meant day-first, or the reverse.
+                || (d.year() == day.year() && d.month() == day.day() && d.day() == day.month())
+        };
+        if let Some(m) = machine.iter().find(|s| byline::local_day(s) == day) {
+            published = Some(*m);
+        } else if inexact(&shown) && published.is_some() {
+            // "Jan 23" or "2 days ago" beside a machine date: the machine date is the better
+            // reading (a year guessed, a relative phrase resolved against the capture time).
+        } else if let Some(m) = machine
+            .iter()
+            .find(|s| shown.precision == DatePrecision::DateOnly && near(s))
+        {
+            // A calendar day one off a machine instant is the same moment in another zone.
+            published = Some(*m);
+        } else {
+            published = Some(shown);
+        }
+    }
+    if published.is_none() {
+        published = byline::visible_date(&doc, dates);
+    }
+    if published.is_none() {
+        published = byline::url_date(page_url, dates);
+    }
+    if published.is_none() {
+        diagnostics.push("no publication date found".into());
+    }
 
     // Body.
     let body = content::extract_body(&doc, page_url, title.as_deref());

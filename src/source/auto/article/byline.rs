@@ -22,6 +22,8 @@ pub fn in_comments(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
+        // `<body class="comments-open no-sidebar">` describes the page, not a section of it.
+        .filter(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| {
             let v = a.value();
             let hint = format!(
@@ -39,12 +41,24 @@ fn in_furniture(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
+        .filter(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| {
             let v = a.value();
             matches!(v.name(), "footer" | "nav" | "aside")
                 || v.attr("class").is_some_and(|c| {
-                    let c = c.to_ascii_lowercase();
-                    c.contains("related") || c.contains("recent") || c.contains("sidebar")
+                    // Utility classes with arbitrary values (`md:[grid-area:sidebar]`) style
+                    // a box; they do not say what it holds.
+                    c.split_whitespace().filter(|t| !t.contains('[')).any(|t| {
+                        let t = t.to_ascii_lowercase();
+                        // "no-sidebar", "has-sidebar", "with-related": a layout switch.
+                        if ["no-", "has-", "with-", "without-"]
+                            .iter()
+                            .any(|p| t.starts_with(p))
+                        {
+                            return false;
+                        }
+                        t.contains("related") || t.contains("recent") || t.contains("sidebar")
+                    })
                 })
                 || v.attr("data-hook")
                     .is_some_and(|h| h.contains("recent") || h.contains("related"))
@@ -69,6 +83,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
         " - ",
         " – ",
         " — ",
+        " ⋅ ",
         "Published",
         "Updated",
         "\n",
@@ -95,6 +110,9 @@ pub fn clean_name(raw: &str) -> Option<String> {
         return None;
     }
     let lower = s.to_lowercase();
+    if is_label(&s) {
+        return None;
+    }
     if ["min read", "share", "comment", "read more", "admin@"]
         .iter()
         .any(|w| lower.contains(w))
@@ -102,6 +120,61 @@ pub fn clean_name(raw: &str) -> Option<String> {
         return None;
     }
     Some(s)
+}
+
+/// A byline label with no name after it: "By", "Written by", "Author:", "Posted by".
+fn is_label(text: &str) -> bool {
+    static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\s*(?:(?:written|posted|published|words|story|text|guide|authored|reporting|article)\s+by|by|writer|writers|author|authors|autor|auteur|von|por|par)\s*[:\-–—]?\s*$",
+        )
+        .unwrap_or_else(|_| unreachable!("static regex"))
+    });
+    LABEL.is_match(text)
+}
+
+/// Whether a text run only joins two names: "and", "&", ",".
+fn is_connector(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "and" | "&" | "," | ", and" | "und" | "y" | "et" | "e"
+    )
+}
+
+/// A name (or names joined as written) from an element's text runs: leading labels skipped,
+/// the first run that reads as a name, then "and"/","-joined further names; a job title or a
+/// date in a later run is left out.
+fn name_from_runs(runs: &[String]) -> Option<String> {
+    let mut i = 0;
+    while runs.get(i).is_some_and(|r| is_label(r)) {
+        i += 1;
+    }
+    let mut name = clean_name(runs.get(i)?)?;
+    i += 1;
+    while let (Some(c), Some(next)) = (runs.get(i), runs.get(i + 1)) {
+        if !is_connector(c) {
+            break;
+        }
+        let Some(n) = clean_name(next) else {
+            break;
+        };
+        let c = c.trim();
+        if c == "," {
+            name = format!("{name}, {n}");
+        } else {
+            name = format!("{name} {c} {n}");
+        }
+        i += 2;
+    }
+    Some(name)
+}
+
+fn runs_of(e: ElementRef<'_>) -> Vec<String> {
+    e.text()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .collect()
 }
 
 /// Author names as the page shows them.
@@ -112,7 +185,9 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             r#"a[rel~="author"], [class*="author-name"], [class*="authorName"], [class*="AuthorName"], "#,
             r#"[class*="byline"] a, [class*="byline"], [class*="Byline"], [data-hook*="author"], "#,
             r#"[class~="author"], [class~="post-author"], [class~="entry-author"], [id*="byline"], "#,
-            r#"[class*="author"] a[href*="author"], [data-testid*="author"]"#
+            r#"[class*="author"] a[href*="author"], [data-testid*="author"], [rel~="author"], "#,
+            r#"[class*="__author"], [class*="_author-name"], [class*="author__name"], "#,
+            r#"[class*="author-meta"]"#
         ))
     });
     static SHORT: LazyLock<Selector> =
@@ -137,7 +212,13 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
         if text.trim().is_empty() || text.len() > 200 {
             continue;
         }
-        if let Some(n) = clean_name(&text)
+        let runs = runs_of(e);
+        let name = if runs.len() > 1 {
+            name_from_runs(&runs)
+        } else {
+            clean_name(&text)
+        };
+        if let Some(n) = name
             && !out.contains(&n)
         {
             out.push(n);
@@ -153,7 +234,7 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             .children()
             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
             .collect();
-        let text = if own.trim().len() >= 3 {
+        let text = if own.trim().len() >= 3 && !is_label(&own) {
             own
         } else {
             e.text().collect::<Vec<_>>().join(" ")
@@ -165,10 +246,10 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
         if in_comments(e) || in_furniture(e) {
             continue;
         }
-        let starts_by = t
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let starts_by = t.len() <= 48
+            || t.split_whitespace()
+                .next()
+                .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
         if !starts_by {
             continue;
         }
@@ -178,7 +259,73 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             return vec![n];
         }
     }
-    out
+    label_then_name(doc).into_iter().collect()
+}
+
+/// "Written by" alone in one element and the name in the next text runs (two elements side by
+/// side, as page builders lay out bylines).
+fn label_then_name(doc: &Html) -> Option<String> {
+    let mut texts: Vec<(ego_tree::NodeRef<'_, scraper::Node>, String)> = Vec::new();
+    let mut skip_depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        let skipped = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
+            n.value().as_element().is_some_and(|e| {
+                matches!(
+                    e.name(),
+                    "script" | "style" | "noscript" | "template" | "head" | "svg"
+                )
+            })
+        };
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if skipped(&n) {
+                    skip_depth += 1;
+                } else if let scraper::Node::Text(t) = n.value()
+                    && skip_depth == 0
+                {
+                    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !t.is_empty() {
+                        texts.push((n, t));
+                    }
+                }
+            }
+            ego_tree::iter::Edge::Close(n) => {
+                if skipped(&n) {
+                    skip_depth = skip_depth.saturating_sub(1);
+                }
+            }
+        }
+        if texts.len() > 20_000 {
+            break;
+        }
+    }
+    for (i, (node, t)) in texts.iter().enumerate() {
+        if !is_label(t) {
+            continue;
+        }
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        // A label inside running prose ("a library written by X") is no byline.
+        if parent.text().map(str::len).sum::<usize>() > 60
+            || in_comments(parent)
+            || in_furniture(parent)
+        {
+            continue;
+        }
+        let runs: Vec<String> = texts
+            .iter()
+            .skip(i + 1)
+            .take(5)
+            .map(|(_, t)| t.clone())
+            .collect();
+        if let Some(n) = name_from_runs(&runs)
+            && n.chars().next().is_some_and(char::is_uppercase)
+        {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// The post's date as the page shows it: `<time datetime>` outside comments and related-post
@@ -226,6 +373,163 @@ pub fn visible_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
     None
 }
 
+/// The calendar day of a stamp in the offset it was written with.
+pub fn local_day(s: &Stamp) -> chrono::NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(s.offset_secs)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    s.utc.with_timezone(&offset).date_naive()
+}
+
+/// Text nodes further than this from the headline are not its dateline.
+const AFTER_HEADLINE: usize = 30;
+const BEFORE_HEADLINE: usize = 12;
+
+/// The date a reader sees next to the headline: the first short date-like text (or `<time>`)
+/// among the text runs that follow the `<h1>` — up to the first paragraph of body text — else
+/// among the few that precede it (a dateline above the title). `headline` picks the `<h1>` that
+/// carries the page's title when there are several. Comments, navigation, footers and
+/// related-post widgets are skipped.
+pub fn header_date(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>) -> Option<Stamp> {
+    static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+    static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
+    let squash = |s: &str| super::title::squash(s);
+    let want = headline.map(squash).filter(|s| !s.is_empty());
+    let mut chosen = None;
+    // The `<h1>` with the title, else the first `<h1>`, else an `<h2>` with the title.
+    let h2s = doc.select(&H2).take(10).filter(|h| {
+        want.as_deref()
+            .is_some_and(|w| *w == squash(&h.text().collect::<Vec<_>>().join(" ")))
+    });
+    let mut h1_seen = false;
+    for h in doc.select(&H1).take(10).chain(h2s) {
+        if h.value().name() == "h2" && (h1_seen || chosen.is_some()) {
+            break;
+        }
+        if in_comments(h) || in_furniture(h) {
+            continue;
+        }
+        let text = squash(&h.text().collect::<Vec<_>>().join(" "));
+        if text.is_empty() {
+            continue;
+        }
+        if chosen.is_none() {
+            chosen = Some(h);
+        }
+        h1_seen = true;
+        if want.as_deref().is_some_and(|w| *w == text) {
+            chosen = Some(h);
+            break;
+        }
+    }
+    let h1 = chosen?;
+    let h1_id = h1.id();
+    // Text runs in document order, with where the headline starts and ends among them.
+    let mut texts: Vec<(ego_tree::NodeRef<'_, scraper::Node>, &str)> = Vec::new();
+    let (mut start, mut end) = (None, None);
+    let mut skip_depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if n.id() == h1_id {
+                    start = Some(texts.len());
+                }
+                match n.value() {
+                    scraper::Node::Element(e)
+                        if matches!(
+                            e.name(),
+                            "script"
+                                | "style"
+                                | "noscript"
+                                | "template"
+                                | "svg"
+                                | "head"
+                                | "select"
+                        ) =>
+                    {
+                        skip_depth += 1;
+                    }
+                    scraper::Node::Text(t) if skip_depth == 0 && !t.trim().is_empty() => {
+                        texts.push((n, t));
+                    }
+                    _ => {}
+                }
+            }
+            ego_tree::iter::Edge::Close(n) => {
+                if n.id() == h1_id {
+                    end = Some(texts.len());
+                }
+                if let scraper::Node::Element(e) = n.value()
+                    && matches!(
+                        e.name(),
+                        "script" | "style" | "noscript" | "template" | "svg" | "head" | "select"
+                    )
+                {
+                    skip_depth = skip_depth.saturating_sub(1);
+                }
+            }
+        }
+    }
+    let (start, end) = (start?, end?);
+    let try_run = |node: ego_tree::NodeRef<'_, scraper::Node>, raw: &str| -> Option<Stamp> {
+        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.len() < 5
+            || text.len() > 100
+            || text.split(' ').count() > 12
+            || !text.chars().any(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let parent = node.parent().and_then(ElementRef::wrap)?;
+        if in_comments(parent) || in_furniture(parent) {
+            return None;
+        }
+        let shown = parse_human_date(strip_date_label(&text), dates)?;
+        // A `<time datetime>` around it gives the instant with its offset, when it is that day.
+        let machine = parent
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .take(3)
+            .chain(std::iter::once(parent))
+            .filter(|e| e.value().name() == "time")
+            .find_map(|e| e.value().attr("datetime"))
+            .and_then(|d| parse_human_date(d.trim(), dates))
+            .filter(|m| local_day(m) == local_day(&shown));
+        Some(machine.unwrap_or(shown))
+    };
+    let is_body = |t: &str| t.trim().len() > 200;
+    for &(node, t) in texts.iter().skip(end).take(AFTER_HEADLINE) {
+        if is_body(t) {
+            break;
+        }
+        if let Some(s) = try_run(node, t) {
+            return Some(s);
+        }
+    }
+    for &(node, t) in texts.get(..start)?.iter().rev().take(BEFORE_HEADLINE) {
+        if is_body(t) {
+            break;
+        }
+        if let Some(s) = try_run(node, t) {
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// A `/2025/09/04/` or `/2025-09-04-` date in the page's path: a calendar day, the last resort.
+pub fn url_date(page_url: &url::Url, dates: &DateContext<'_>) -> Option<Stamp> {
+    static PATH_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/\-_.]|$)",
+        )
+        .unwrap_or_else(|_| unreachable!("static regex"))
+    });
+    let c = PATH_DATE.captures(page_url.path())?;
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, m, d) = (num(1)?, num(2)?, num(3)?);
+    parse_human_date(&format!("{y:04}-{m:02}-{d:02}"), dates)
+}
+
 /// "Published on 9 January 2026" → "9 January 2026".
 fn strip_date_label(text: &str) -> &str {
     static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -270,5 +574,73 @@ mod tests {
         };
         let d = visible_date(&doc, &ctx).map(|s| s.utc.to_rfc3339());
         assert_eq!(d.as_deref(), Some("2026-01-09T10:00:00+00:00"));
+    }
+    fn ctx_at_capture() -> DateContext<'static> {
+        DateContext {
+            now: chrono::DateTime::parse_from_rfc3339("2026-03-15T12:00:00Z")
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|_| unreachable!()),
+            timezone: None,
+            language: None,
+            day_first: false,
+            format: None,
+        }
+    }
+
+    #[test]
+    fn dateline_beside_the_headline_not_in_related_posts() {
+        let html = r#"<body><aside class="related"><span>March 1, 2026</span></aside>
+<article><p class="kicker">Last updated:</p><p>Dec 12, 2025</p><h1>The Post</h1>
+<div class="meta"><a href="/a">Ann</a> <span>•</span> <span>Updated on August 14, 2025</span></div>
+<p>A long first paragraph of body text that goes on for a while, well beyond two hundred characters, so that the scan stops here and never reads the date in it: 1 January 2020, which is not the dateline at all. More words follow.</p>
+<p>Nov 3, 2024</p></article></body>"#;
+        let doc = Html::parse_document(html);
+        let d = header_date(&doc, Some("The Post"), &ctx_at_capture()).map(|s| local_day(&s));
+        assert_eq!(d.map(|d| d.to_string()).as_deref(), Some("2025-08-14"));
+        // Nothing after the headline: the line above it.
+        let html = r#"<body><div><p>Last updated:</p><p>Dec 12, 2025</p></div><h1>The Post</h1><p>Words</p></body>"#;
+        let doc = Html::parse_document(html);
+        let d = header_date(&doc, None, &ctx_at_capture()).map(|s| local_day(&s).to_string());
+        assert_eq!(d.as_deref(), Some("2025-12-12"));
+    }
+
+    #[test]
+    fn dates_in_the_path() {
+        let ctx = ctx_at_capture();
+        let day = |u: &str| {
+            url::Url::parse(u)
+                .ok()
+                .and_then(|u| url_date(&u, &ctx))
+                .map(|s| local_day(&s).to_string())
+        };
+        assert_eq!(
+            day("https://x.example/2025/12/18/a-post").as_deref(),
+            Some("2025-12-18")
+        );
+        assert_eq!(
+            day("https://x.example/blog/2025-12-17-minisgl").as_deref(),
+            Some("2025-12-17")
+        );
+        assert_eq!(day("https://x.example/2025/12/").as_deref(), None);
+        assert_eq!(day("https://x.example/p/20251218").as_deref(), None);
+    }
+    #[test]
+    fn bylines_split_over_elements() {
+        let names = |html: &str| visible_authors(&Html::parse_document(html));
+        assert_eq!(
+            names(r#"<div><p>Written by</p><p>Edzel Tabing</p></div>"#),
+            vec!["Edzel Tabing".to_string()]
+        );
+        assert_eq!(
+            names(
+                r#"<div class="byline"><a>Meghan Neville</a><span>Content Marketing Coordinator</span></div>"#
+            ),
+            vec!["Meghan Neville".to_string()]
+        );
+        assert_eq!(
+            names(r#"<div class="byline"><span>By</span> <a>Ann Lee</a> and <a>Bo Chen</a></div>"#),
+            vec!["Ann Lee and Bo Chen".to_string()]
+        );
+        assert!(names(r#"<p>The regex library written by <a>Some Body</a> in C, which implements full case folding.</p>"#).is_empty());
     }
 }

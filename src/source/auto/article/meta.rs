@@ -411,6 +411,22 @@ pub fn from_meta_tags(doc: &Html) -> Fields {
             f.published.extend(v.iter().cloned());
         }
     }
+    if f.published.is_empty() {
+        // Site-specific names: "published", "published-date", "w-published-date", "pub-date".
+        let mut keys: Vec<&String> = m
+            .keys()
+            .filter(|k| {
+                (k.contains("publish") || k.contains("pub-date") || k.contains("pub_date"))
+                    && !k.contains("publisher")
+            })
+            .collect();
+        keys.sort();
+        for k in keys {
+            if let Some(v) = m.get(k) {
+                f.published.extend(v.iter().cloned());
+            }
+        }
+    }
     for k in [
         "author",
         "article:author",

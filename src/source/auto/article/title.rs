@@ -97,6 +97,19 @@ pub fn choose(
         && only.chars().count() <= 300
         && !names_site(only, sites)
     {
+        // An all-capitals headline is usually styling: the metadata title with the same
+        // letters keeps the author's casing.
+        if !only.chars().any(char::is_lowercase) {
+            let sh = squash(only);
+            if let Some(c) = candidates
+                .iter()
+                .flatten()
+                .map(|c| strip_site(c, sites))
+                .find(|c| squash(c) == sh && c.chars().any(char::is_lowercase))
+            {
+                return Some(c);
+            }
+        }
         return Some(only.clone());
     }
     for c in candidates.iter().flatten() {
