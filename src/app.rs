@@ -6,7 +6,7 @@
 
 use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
-use crate::merge::{filter_items, merge_items};
+use crate::merge::{filter_items, merge_items_shown};
 use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
 use crate::publish::{self, OutFeed};
@@ -463,7 +463,8 @@ fn publish_all(
                 )
             })
             .collect();
-        let mut out = assemble_feed(
+        let shown = state.published_ids(&feed_cfg.id)?;
+        let mut out = assemble_feed_shown(
             FeedMeta {
                 id: &feed_cfg.id,
                 title: &feed_cfg.title,
@@ -473,7 +474,9 @@ fn publish_all(
                 max_items: feed_cfg.max_items,
             },
             groups,
+            &shown,
         );
+        state.record_published(&feed_cfg.id, out.items.iter().map(|i| i.id.as_str()), now)?;
         out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
         report.items_published += out.items.len();
         for format in &feed_cfg.formats {
@@ -752,8 +755,18 @@ pub struct FeedMeta<'a> {
 
 /// Merge the items of several sources (one group per source) into a ready-to-render feed.
 pub fn assemble_feed(meta: FeedMeta<'_>, groups: Vec<Vec<Item>>) -> OutFeed {
+    assemble_feed_shown(meta, groups, &std::collections::HashSet::new())
+}
+
+/// [`assemble_feed`] for an output that has already shown the ids in `shown`: a same-story
+/// copy readers have seen keeps surviving (see [`crate::merge::merge_items_shown`]).
+pub fn assemble_feed_shown(
+    meta: FeedMeta<'_>,
+    groups: Vec<Vec<Item>>,
+    shown: &std::collections::HashSet<String>,
+) -> OutFeed {
     let merged = groups.iter().filter(|g| !g.is_empty()).count() > 1;
-    let items = merge_items(groups, meta.max_items);
+    let items = merge_items_shown(groups, meta.max_items, shown);
     OutFeed {
         id: meta.id.to_string(),
         title: meta.title.to_string(),

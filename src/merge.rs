@@ -13,7 +13,9 @@
 //!
 //! The relation is closed transitively (union-find), so a group does not depend on the order
 //! in which items arrive. In each group one item survives, chosen by a total order over the
-//! group's members ([`survivor_rank`]): the earliest date (published, else updated), then the
+//! group's members ([`survivor_rank`]): a copy the output has already shown (its id is in the
+//! `shown` set the state keeps per output; see [`merge_items_shown`]), then the earliest date
+//! (published, else updated), then the
 //! richest content (longer content, then longer summary, then having an author, then a more
 //! precise date), then the smallest id, then config order of the source. Because the rule is
 //! deterministic over the stored items, the same copy wins on every run and the others are
@@ -31,7 +33,7 @@ use crate::model::Item;
 use crate::normalise::fill_missing;
 use chrono::{DateTime, Utc};
 use std::cmp::{Ordering, Reverse};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Titles with fewer words than this are never matched by similarity.
 pub const MIN_TITLE_WORDS: usize = 4;
@@ -55,13 +57,22 @@ fn richness(item: &Item) -> (usize, usize, bool, Option<crate::model::DatePrecis
 /// The documented survivor order: `Less` means `a` survives over `b`. Earliest date first (an
 /// undated item last), then richer, then the smaller id, then the earlier source (`a_at`,
 /// `b_at` are positions in the input, which follows config order).
-fn survivor_rank(a: &Item, a_at: usize, b: &Item, b_at: usize) -> Ordering {
+fn survivor_rank(
+    a: &Item,
+    a_at: usize,
+    b: &Item,
+    b_at: usize,
+    shown: &HashSet<String>,
+) -> Ordering {
     let date = |i: &Item| match i.sort_date() {
         Some(d) => (0, Some(d)),
         None => (1, None),
     };
-    date(a)
-        .cmp(&date(b))
+    // A copy readers have already seen stays the survivor: switching would show the story again.
+    let unseen = |i: &Item| !shown.contains(&i.id);
+    unseen(a)
+        .cmp(&unseen(b))
+        .then_with(|| date(a).cmp(&date(b)))
         .then_with(|| richness(b).cmp(&richness(a)))
         .then_with(|| a.id.cmp(&b.id))
         .then_with(|| a_at.cmp(&b_at))
@@ -269,6 +280,16 @@ fn join_similar_titles(items: &[Item], groups: &mut Groups) {
 /// folded into their survivor (see the module notes), sorted newest first (ties broken by
 /// id), at most `max_items`.
 pub fn merge_items(groups: Vec<Vec<Item>>, max_items: usize) -> Vec<Item> {
+    merge_items_shown(groups, max_items, &HashSet::new())
+}
+
+/// [`merge_items`], where a group member whose id is in `shown` (already published by this
+/// output) survives before any other copy, so a story never reappears under a new id.
+pub fn merge_items_shown(
+    groups: Vec<Vec<Item>>,
+    max_items: usize,
+    shown: &HashSet<String>,
+) -> Vec<Item> {
     let items: Vec<Item> = groups.into_iter().flatten().collect();
     let mut sets = Groups::new(items.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
@@ -303,7 +324,7 @@ pub fn merge_items(groups: Vec<Vec<Item>>, max_items: usize) -> Vec<Item> {
     let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
     for (_, mut group) in members {
         group.sort_by(|&a, &b| match (slots.get(a), slots.get(b)) {
-            (Some(Some(x)), Some(Some(y))) => survivor_rank(x, a, y, b),
+            (Some(Some(x)), Some(Some(y))) => survivor_rank(x, a, y, b, shown),
             _ => a.cmp(&b),
         });
         let mut taken = group

@@ -454,3 +454,72 @@ fn the_bundled_demo_runs_offline() {
     }
     assert!(compared >= 12, "{compared} files compared");
 }
+
+/// Regression: a same-story copy that arrives later with an earlier date must not replace the
+/// survivor readers have already seen (which would show the story again under a new id).
+#[test]
+fn a_late_copy_of_a_story_does_not_replace_the_one_readers_saw() {
+    let server = Server::start();
+    let item = |title: &str, link: &str, date: &str| {
+        format!("<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate></item>")
+    };
+    let rss = |items: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><link>http://t.test/</link><description>d</description>{items}</channel></rss>"
+        )
+    };
+    let story = "Storm closes the harbour bridge tonight";
+    server.set(
+        "/a.xml",
+        Reply::ok(
+            "application/rss+xml",
+            rss(&item(
+                story,
+                "http://a.test/storm",
+                "Thu, 26 Nov 2026 10:00:00 +0000",
+            )),
+        ),
+    );
+    server.set("/b.xml", Reply::ok("application/rss+xml", rss("")));
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[[source]]\nid = \"a\"\nurl = \"{}\"\n\n[[source]]\nid = \"b\"\nurl = \"{}\"\n\n[[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"http://p.test/\"\n",
+            server.url("/a.xml"),
+            server.url("/b.xml")
+        ),
+    );
+    let ids = |dir: &Path| -> Vec<String> {
+        reparse(&dir.join("out/all.atom"))
+            .entries
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    assert_eq!(run_in(dir.path(), &["run"]).status.code(), Some(0));
+    let first = ids(dir.path());
+    assert_eq!(first, ["http://a.test/storm"]);
+    // The same story from another source, dated a day earlier: by the plain rule it would win.
+    server.set(
+        "/b.xml",
+        Reply::ok(
+            "application/rss+xml",
+            rss(&item(
+                story,
+                "http://b.test/storm-bridge",
+                "Wed, 25 Nov 2026 12:00:00 +0000",
+            )),
+        ),
+    );
+    let second = run_in(dir.path(), &["run", "--force"]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(ids(dir.path()), first, "the story readers saw keeps its id");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out/all.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["items"][0]["_feedwright"]["sources"],
+        serde_json::json!(["a", "b"]),
+        "the other source is recorded"
+    );
+}

@@ -64,6 +64,14 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 3: a silent failure seen on the last successful read (a selector that matched nothing).
     "ALTER TABLE health ADD COLUMN last_warning TEXT;",
+    // 4: which item ids each output has shown, so a same-story survivor that readers have
+    // seen stays the survivor when another copy of the story arrives later.
+    "CREATE TABLE published (
+        feed_id         TEXT NOT NULL,
+        id              TEXT NOT NULL,
+        first_published INTEGER NOT NULL,
+        PRIMARY KEY (feed_id, id)
+    );",
 ];
 
 /// Post-cache rows not seen on their source for this long are dropped.
@@ -629,6 +637,51 @@ impl State {
                 ],
             )
             .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The item ids an output has shown (see migration 4).
+    pub fn published_ids(
+        &self,
+        feed_id: &str,
+    ) -> Result<std::collections::HashSet<String>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM published WHERE feed_id = ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([feed_id], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Remember that an output showed these ids (first time only), and forget ids shown more
+    /// than a year and a day ago, so the table stays bounded.
+    pub fn record_published<'a>(
+        &self,
+        feed_id: &str,
+        ids: impl IntoIterator<Item = &'a str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StateError> {
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.unchecked_transaction().map_err(err)?;
+        for id in ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO published (feed_id, id, first_published) VALUES (?1, ?2, ?3)",
+                params![feed_id, id, ts(now)],
+            )
+            .map_err(err)?;
+        }
+        tx.execute(
+            "DELETE FROM published WHERE feed_id = ?1 AND first_published < ?2",
+            params![feed_id, ts(now) - 366 * 86_400],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
         Ok(())
     }
 
