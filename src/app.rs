@@ -4,14 +4,14 @@
 //! rebuilds every output feed from the stored items: merge → filter → render → write (only what
 //! changed). Returns a report from which `main` derives the exit status.
 
-use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, SourceConfig, SourceKind};
+use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
 use crate::merge::{filter_items, merge_items};
 use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
 use crate::publish::{self, OutFeed};
 use crate::source::feed::{ReadContext, read_feed};
-use crate::state::{Health, Retention, State, Validators};
+use crate::state::{Retention, State, Validators};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -62,9 +62,23 @@ pub enum SourceError {
     Read(#[from] crate::source::feed::FeedError),
     #[error("{0}")]
     Unsupported(String),
+    /// An html source whose pages yielded no item (a changed layout, a wrong selector).
+    #[error("{0}")]
+    Extract(String),
 }
 
 impl SourceError {
+    /// A short tag for the status table and file: `http-503`, `timeout`, `not-a-feed` …
+    pub fn kind(&self) -> String {
+        match self {
+            SourceError::Fetch(e) => e.kind().into_owned(),
+            SourceError::Read(crate::source::feed::FeedError::NotAFeed(_)) => "not-a-feed".into(),
+            SourceError::Read(_) => "parse".into(),
+            SourceError::Unsupported(_) => "unsupported".into(),
+            SourceError::Extract(_) => "no-items".into(),
+        }
+    }
+
     /// When the source may be tried again, if the server said (Retry-After).
     fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
@@ -130,6 +144,12 @@ pub fn lock_path(state_path: &Path) -> PathBuf {
     let mut name = state_path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     state_path.with_file_name(name)
+}
+
+/// When a source that was just read successfully is due again: the next match of its cron
+/// `schedule`, else after its `interval` (see [`crate::schedule`]).
+pub fn next_due_for(source: &SourceConfig, now: DateTime<Utc>) -> DateTime<Utc> {
+    crate::schedule::next_due_for(source, now)
 }
 
 /// The key under which a source's validators are stored: the URL as configured, or the path.
@@ -222,18 +242,22 @@ pub async fn run(
     }
 
     let fetcher = Fetcher::new(settings)?;
+    let progress = crate::progress::Progress::start(due.len(), "reading sources");
     let results: Vec<(&SourceConfig, Result<Outcome, SourceError>)> =
         futures_util::stream::iter(due.iter().map(|source| {
             let fetcher = &fetcher;
             let stored = validators.get(&source.id).cloned().unwrap_or_default();
+            let progress = &progress;
             async move {
                 let result = read_source(fetcher, source, &stored, now).await;
+                progress.inc(&source.id);
                 (*source, result)
             }
         }))
         .buffer_unordered(settings.concurrency.max(1))
         .collect()
         .await;
+    drop(progress);
 
     // Apply every result to the state, one at a time, in config order.
     let mut results = results;
@@ -279,12 +303,13 @@ pub async fn run(
                 }
                 health.last_success = Some(now);
                 health.consecutive_failures = 0;
-                health.next_due = Some(after(now, source.interval));
+                health.next_due = Some(next_due_for(source, now));
             }
             Err(e) => {
                 report.sources_failed += 1;
                 health.consecutive_failures = health.consecutive_failures.saturating_add(1);
-                health.last_error = Some(e.to_string());
+                // The kind first, so a narrow status column still says what happened.
+                health.last_error = Some(format!("{}: {e}", e.kind()));
                 health.last_error_at = Some(now);
                 health.next_due = Some(e.retry_at().unwrap_or_else(|| {
                     after(now, backoff(source.interval, health.consecutive_failures))
@@ -346,10 +371,48 @@ fn publish_all(
 ) -> anyhow::Result<()> {
     let settings = &config.settings;
     let mut stored: HashMap<&str, Vec<Item>> = HashMap::new();
+    let mut sites: HashMap<&str, publish::opml::SiteInfo> = HashMap::new();
     for source in config.sources.iter().filter(|s| s.enabled) {
         let items = state.items_of(&source.id, retention_of(config, source), now)?;
+        sites.insert(source.id.as_str(), site_info(source, &items));
+        let items = filter_items(
+            items,
+            &source.include_filters,
+            &source.exclude_filters,
+            None,
+            None,
+            now,
+        );
         stored.insert(source.id.as_str(), items);
     }
+    let mut write = |name: &str, body: &str| -> anyhow::Result<()> {
+        if publish::write::write_if_changed(&settings.out_dir, name, body.as_bytes())? {
+            report.files_written += 1;
+            debug!("wrote {}", settings.out_dir.join(name).display());
+        } else {
+            report.files_unchanged += 1;
+        }
+        Ok(())
+    };
+    let source_names: HashMap<String, String> = config
+        .sources
+        .iter()
+        .map(|s| {
+            let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
+            (
+                s.id.clone(),
+                s.title
+                    .clone()
+                    .or(site.title)
+                    .unwrap_or_else(|| s.id.clone()),
+            )
+        })
+        .collect();
+    let outline = |s: &SourceConfig| {
+        let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
+        publish::opml::outline_for(settings, s, &site)
+    };
+    let mut index = Vec::new();
     for feed_cfg in &config.feeds {
         let groups: Vec<Vec<Item>> = config
             .sources_of(feed_cfg)
@@ -382,50 +445,141 @@ fn publish_all(
         );
         report.items_published += out.items.len();
         for format in &feed_cfg.formats {
-            let body = match format {
-                Format::Rss => publish::rss::render(&out),
-                Format::Atom => publish::atom::render(&out),
-                Format::Json => publish::json::render(&out),
-            };
-            let name = format!("{}.{}", out.id, format.extension());
-            if publish::write::write_if_changed(&settings.out_dir, &name, body.as_bytes())? {
-                report.files_written += 1;
-                debug!("wrote {}", settings.out_dir.join(&name).display());
-            } else {
-                report.files_unchanged += 1;
+            write(
+                &format!("{}.{}", out.id, format.extension()),
+                &render_format(&out, *format),
+            )?;
+        }
+        write(
+            &format!("{}.html", out.id),
+            &publish::html::render_feed_page(&out, &feed_cfg.formats, &source_names),
+        )?;
+        let outlines: Vec<_> = config
+            .sources_of(feed_cfg)
+            .into_iter()
+            .map(outline)
+            .collect();
+        write(
+            &format!("{}.opml", out.id),
+            &publish::opml::render(&feed_cfg.title, &outlines),
+        )?;
+        index.push(publish::html::IndexEntry {
+            id: out.id.clone(),
+            title: out.title.clone(),
+            description: out.description.clone(),
+            formats: feed_cfg.formats.clone(),
+            items: out.items.len(),
+            updated: out.updated,
+        });
+    }
+    write("index.html", &publish::html::render_index("Feeds", &index))?;
+    let all: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(outline)
+        .collect();
+    write("sources.opml", &publish::opml::render("All sources", &all))?;
+
+    if settings.per_source_feeds {
+        for source in config.sources.iter().filter(|s| s.enabled) {
+            let items = stored.get(source.id.as_str()).cloned().unwrap_or_default();
+            let site = sites.get(source.id.as_str()).cloned().unwrap_or_default();
+            let title = source_names
+                .get(&source.id)
+                .cloned()
+                .unwrap_or_else(|| source.id.clone());
+            let link = site
+                .link
+                .clone()
+                .or_else(|| settings.base_url.as_ref().map(|u| u.to_string()))
+                .unwrap_or_else(|| match &source.location {
+                    Location::Url(u) => u.to_string(),
+                    Location::Path(p) => url::Url::from_file_path(p)
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|()| format!("file://{}", p.display())),
+                });
+            let id = format!("sources/{}", source.id);
+            let base = settings.base_url.as_ref().map(|u| u.to_string());
+            let out = assemble_feed(
+                FeedMeta {
+                    id: &id,
+                    title: &title,
+                    description: None,
+                    link: &link,
+                    base_url: base.as_deref(),
+                    max_items: source.max_items.unwrap_or(DEFAULT_FEED_MAX_ITEMS),
+                },
+                vec![items],
+            );
+            for format in [Format::Rss, Format::Atom, Format::Json] {
+                write(
+                    &format!("{id}.{}", format.extension()),
+                    &render_format(&out, format),
+                )?;
             }
         }
     }
     Ok(())
 }
 
-/// The status file beside the state: every source's health, as JSON (never inside out/).
-fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let _ = now;
-    let mut sources = Vec::new();
-    for source in &config.sources {
-        let h: Health = state.health(&source.id)?;
-        sources.push(serde_json::json!({
-            "id": source.id,
-            "enabled": source.enabled,
-            "location": source.location_label(),
-            "last_attempt": h.last_attempt,
-            "last_success": h.last_success,
-            "last_error_at": h.last_error_at,
-            "last_error": h.last_error,
-            "consecutive_failures": h.consecutive_failures,
-            "next_due": h.next_due,
-            "items_last_run": h.items_last_run,
-        }));
+/// Items per per-source feed when the source sets no `max_items`.
+const DEFAULT_FEED_MAX_ITEMS: usize = 100;
+
+fn render_format(out: &OutFeed, format: Format) -> String {
+    match format {
+        Format::Rss => publish::rss::render(out),
+        Format::Atom => publish::atom::render(out),
+        Format::Json => publish::json::render(out),
     }
-    let body = serde_json::to_string_pretty(&serde_json::json!({ "sources": sources }))?;
+}
+
+/// A source's site title and home page, as its stored items' origin gives them.
+fn site_info(source: &SourceConfig, items: &[Item]) -> publish::opml::SiteInfo {
+    let origin = items
+        .iter()
+        .filter_map(|i| i.origin.as_ref())
+        .find(|o| o.source_id == source.id);
+    publish::opml::SiteInfo {
+        title: origin.and_then(|o| o.title.clone()),
+        link: origin.and_then(|o| o.link.clone()),
+    }
+}
+
+/// `export-opml`: every enabled source as OPML (site titles and home pages from the state,
+/// when there is one).
+pub fn export_opml(config: &Config, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let state = if config.settings.state.exists() {
+        Some(State::open(&config.settings.state)?)
+    } else {
+        None
+    };
+    let mut outlines = Vec::new();
+    for source in config.sources.iter().filter(|s| s.enabled) {
+        let site = match &state {
+            Some(st) => site_info(
+                source,
+                &st.items_of(&source.id, retention_of(config, source), now)?,
+            ),
+            None => publish::opml::SiteInfo::default(),
+        };
+        outlines.push(publish::opml::outline_for(&config.settings, source, &site));
+    }
+    Ok(publish::opml::render("All sources", &outlines))
+}
+
+/// The status file beside the state: every source's health, item counts and warnings, as
+/// JSON (never inside out/); see [`crate::status`].
+fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyhow::Result<()> {
     let path = &config.settings.status_file;
+    let previous = crate::status::read_previous(path);
+    let statuses = crate::status::collect(config, state, &previous, now)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "status.json".into());
-    publish::write::write_if_changed(dir, &name, format!("{body}\n").as_bytes())?;
+    publish::write::write_if_changed(dir, &name, crate::status::render_json(&statuses).as_bytes())?;
     Ok(())
 }
 
@@ -435,14 +589,18 @@ async fn read_source(
     stored: &Validators,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
-    if source.kind == SourceKind::Html {
-        return Err(SourceError::Unsupported(
-            "kind = \"html\" (CSS selectors) is not available in this version; use a feed URL"
-                .into(),
-        ));
+    if let Some(selectors) = html_selectors(source) {
+        return Ok(
+            match read_html_source(fetcher, source, selectors, stored, now).await? {
+                None => Outcome::NotModified,
+                Some((read, validators)) => Outcome::Read {
+                    feed: Box::new(read.feed),
+                    validators,
+                },
+            },
+        );
     }
-    let scraped = source.kind == SourceKind::Html;
-    match fetcher.fetch(source, stored, scraped, now).await? {
+    match fetcher.fetch(source, stored, false, now).await? {
         FetchOutcome::NotModified => Ok(Outcome::NotModified),
         FetchOutcome::Fetched {
             document,
@@ -553,6 +711,13 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("--now {text:?} is not an RFC 3339 time: {e}"))?,
         None => Utc::now(),
     };
+    if let crate::cli::Command::ImportOpml { file } = &cli.command {
+        // Works on the file as text (and creates it when missing), so it runs before loading.
+        return crate::opml_import::run_import(&cli.config, file, cli.quiet);
+    }
+    if let crate::cli::Command::Extract { input, url, json } = &cli.command {
+        return extract_command(cli, input, url.as_deref(), *json, now);
+    }
     let config = match crate::config::load(&cli.config) {
         Ok(c) => c,
         Err(e) => {
@@ -590,6 +755,37 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             }
             Ok(report.exit_code())
         }
+        crate::cli::Command::Preview { source, json } => preview(&config, source, *json, now),
+        crate::cli::Command::Serve { addr } => crate::serve::serve_command(&config, *addr),
+        crate::cli::Command::Daemon { serve } => {
+            let offset = now.signed_duration_since(Utc::now());
+            crate::daemon::daemon_command(config, cli.now.is_some().then_some(offset), *serve)
+        }
+        crate::cli::Command::Status { json } => {
+            let path = &config.settings.state;
+            if !path.exists() {
+                eprintln!(
+                    "feedwright: no state at {} yet: run `feedwright run` first",
+                    path.display()
+                );
+                return Ok(0);
+            }
+            let state = State::open(path)?;
+            let previous = crate::status::read_previous(&config.settings.status_file);
+            let statuses = crate::status::collect(&config, &state, &previous, now)?;
+            if *json {
+                print!("{}", crate::status::render_json(&statuses));
+            } else {
+                print!("{}", crate::status::render_table(&statuses));
+            }
+            Ok(u8::from(statuses.iter().any(|s| s.needs_attention())))
+        }
+        crate::cli::Command::ExportOpml => {
+            print!("{}", export_opml(&config, now)?);
+            Ok(0)
+        }
+        crate::cli::Command::ImportOpml { .. } => Ok(2),
+        crate::cli::Command::Extract { .. } => Ok(2),
         crate::cli::Command::Forget { source } => {
             let Some(cfg) = config.sources.iter().find(|s| &s.id == source) else {
                 eprintln!(
@@ -614,6 +810,536 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// html sources (CSS selectors) and `preview`
+
+/// The selectors an html source is read with: `kind = "html"`, or `kind = "auto"` with a
+/// `[source.selectors]` table.
+fn html_selectors(source: &SourceConfig) -> Option<&crate::config::Selectors> {
+    match source.kind {
+        SourceKind::Html | SourceKind::Auto => source.css_selectors.as_ref(),
+        SourceKind::Feed => None,
+    }
+}
+
+/// Fetch one page of a source: its own location, or `url` (a further list page). The only
+/// place html reading touches `fetch`.
+async fn fetch_page(
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    url: Option<&url::Url>,
+    stored: &Validators,
+    now: DateTime<Utc>,
+) -> Result<Option<(Fetched, Validators)>, fetch::FetchError> {
+    let outcome = match url {
+        None => fetcher.fetch(source, stored, true, now).await?,
+        Some(url) => {
+            let mut page = source.clone();
+            page.location = match url.to_file_path() {
+                Ok(path) if url.scheme() == "file" => Location::Path(path),
+                _ => Location::Url(url.clone()),
+            };
+            fetcher
+                .fetch(&page, &Validators::default(), true, now)
+                .await?
+        }
+    };
+    Ok(match outcome {
+        FetchOutcome::NotModified => None,
+        FetchOutcome::Fetched {
+            document,
+            validators,
+        } => Some((document, validators)),
+    })
+}
+
+/// What reading an html source gave.
+pub struct HtmlRead {
+    /// Normalised, ready for the state.
+    pub feed: SourceFeed,
+    /// The list pages read, in order.
+    pub pages: Vec<String>,
+    /// Problems found while extracting (also in `feed.warnings`).
+    pub diagnostics: Vec<String>,
+}
+
+/// The date context of a source: its timezone (an IANA name, or a whole-hour offset), language,
+/// day-first switch and `date_format`, with the run's clock.
+fn date_context(
+    source: &SourceConfig,
+    now: DateTime<Utc>,
+) -> (crate::normalise::date::DateContext<'_>, Option<String>) {
+    let mut problem = None;
+    let timezone = source.timezone.as_deref().and_then(|name| {
+        let tz = name.parse::<chrono_tz::Tz>().ok().or_else(|| offset_zone(name));
+        if tz.is_none() {
+            problem = Some(format!(
+                "timezone `{name}` is not a known IANA zone (or a whole-hour offset); dates without an offset are read as UTC"
+            ));
+        }
+        tz
+    });
+    (
+        crate::normalise::date::DateContext {
+            now,
+            timezone,
+            language: source.language.as_deref(),
+            day_first: source.day_first.unwrap_or(false),
+            format: source.date_format.as_deref(),
+        },
+        problem,
+    )
+}
+
+/// `+02:00` → `Etc/GMT-2` (whole hours only; the Etc zones have inverted signs).
+fn offset_zone(text: &str) -> Option<chrono_tz::Tz> {
+    let (sign, rest) = match text.strip_prefix('+') {
+        Some(r) => ("-", r),
+        None => ("+", text.strip_prefix('-')?),
+    };
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let hours: u32 = digits.get(..2)?.parse().ok()?;
+    if digits.get(2..)? != "00" {
+        return None;
+    }
+    if hours == 0 {
+        return Some(chrono_tz::UTC);
+    }
+    format!("Etc/GMT{sign}{hours}").parse().ok()
+}
+
+/// Read an html source: fetch its list page, follow `next_page` up to `max_pages` (never a
+/// page seen before, never outside the source's folder for local files), extract every page's
+/// items and normalise them. No item at all is an error (the stored items stay published).
+/// The first page's validators decide for the whole source: `Ok(None)` when it is not modified.
+pub async fn read_html_source(
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    selectors: &crate::config::Selectors,
+    stored: &Validators,
+    now: DateTime<Utc>,
+) -> Result<Option<(HtmlRead, Validators)>, SourceError> {
+    use crate::source::html::{MAX_PAGES, extract_items};
+    let (dates, tz_problem) = date_context(source, now);
+    let mut diagnostics: Vec<String> = tz_problem.into_iter().collect();
+    let max_pages = source.max_pages.unwrap_or(1).clamp(1, MAX_PAGES);
+    let mut seen: Vec<url::Url> = Vec::new();
+    let mut next: Option<url::Url> = None;
+    let mut raw = SourceFeed::default();
+    let mut first_url: Option<url::Url> = None;
+    let mut first_validators = Validators::default();
+    for number in 1..=max_pages {
+        let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, now).await {
+            Ok(Some((f, v))) => {
+                if number == 1 {
+                    first_validators = v;
+                }
+                f
+            }
+            Ok(None) if number == 1 => return Ok(None),
+            Ok(None) => break,
+            Err(e) if number == 1 => return Err(e.into()),
+            Err(e) => {
+                diagnostics.push(format!("page {number}: {e}; stopped there"));
+                break;
+            }
+        };
+        let text = crate::source::repair::decode(&fetched.bytes, fetched.charset.as_deref()).text;
+        let page = extract_items(&text, &fetched.url, selectors, &dates);
+        let label = if max_pages > 1 {
+            format!("page {number} ({}): ", fetched.url)
+        } else {
+            String::new()
+        };
+        diagnostics.extend(page.diagnostics.iter().map(|d| format!("{label}{d}")));
+        if raw.title.is_none() {
+            raw.title = page.title.clone();
+        }
+        raw.items.extend(page.items);
+        seen.push(fetched.url.clone());
+        if let Some(u) = &next {
+            seen.push(u.clone());
+        }
+        first_url.get_or_insert(fetched.url);
+        next = page.next_page.filter(|u| !seen.contains(u));
+        match (&next, &source.location) {
+            (None, _) => break,
+            (Some(u), Location::Path(p)) if u.scheme() == "file" => {
+                let inside = u
+                    .to_file_path()
+                    .ok()
+                    .is_some_and(|f| f.parent() == p.parent());
+                if !inside {
+                    diagnostics.push(format!(
+                        "next page {u} is outside the source's folder; not followed"
+                    ));
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let pages: Vec<String> = {
+        let mut p: Vec<String> = Vec::new();
+        for u in &seen {
+            if !p.contains(&u.to_string()) {
+                p.push(u.to_string());
+            }
+        }
+        p
+    };
+    if raw.items.is_empty() {
+        let why = diagnostics
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "no items".to_owned());
+        return Err(SourceError::Extract(format!(
+            "no item extracted from {}: {why}",
+            pages.join(", ")
+        )));
+    }
+    raw.link = first_url
+        .as_ref()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    raw.warnings = diagnostics.clone();
+    let feed = normalise_feed(
+        raw,
+        &NormaliseContext {
+            source_id: &source.id,
+            title_override: source.title.as_deref(),
+            feed_url: first_url.as_ref(),
+            now,
+        },
+    );
+    Ok(Some((
+        HtmlRead {
+            feed,
+            pages,
+            diagnostics,
+        },
+        first_validators,
+    )))
+}
+
+/// `preview`: read one source as a run would, print what it yields, write nothing. Exit 1 when
+/// nothing was extracted, 2 for an unknown source.
+fn preview(config: &Config, id: &str, json: bool, now: DateTime<Utc>) -> anyhow::Result<u8> {
+    let Some(source) = config.sources.iter().find(|s| s.id == id) else {
+        eprintln!("feedwright: no source `{id}` in {}", config.path.display());
+        return Ok(2);
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = Fetcher::new(&config.settings)?;
+    let none = Validators::default();
+    let result: Result<(SourceFeed, Vec<String>, Vec<String>), SourceError> =
+        runtime.block_on(async {
+            match html_selectors(source) {
+                Some(selectors) => read_html_source(&fetcher, source, selectors, &none, now)
+                    .await
+                    .and_then(|r| {
+                        r.map(|(r, _)| (r.feed, r.pages, r.diagnostics))
+                            .ok_or_else(|| {
+                                SourceError::Unsupported("the server said: not modified".into())
+                            })
+                    }),
+                None => {
+                    let Some((fetched, _)) = fetch_page(&fetcher, source, None, &none, now).await?
+                    else {
+                        return Err(SourceError::Unsupported(
+                            "the server said: not modified".into(),
+                        ));
+                    };
+                    let feed = read_document(&source.id, source.title.as_deref(), &fetched, now)?;
+                    let warnings = feed.warnings.clone();
+                    Ok((feed, vec![fetched.url.to_string()], warnings))
+                }
+            }
+        });
+    let (feed, pages, diagnostics) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if json {
+                let doc = serde_json::json!({
+                    "source": id,
+                    "items": [],
+                    "error": e.to_string(),
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+            eprintln!(
+                "feedwright: source `{id}` ({}): {e}",
+                source.location_label()
+            );
+            return Ok(1);
+        }
+    };
+    let (dates, _) = date_context(source, now);
+    let show_date = |s: &crate::model::Stamp| preview_date(s, dates.timezone);
+    let mut out = String::new();
+    if json {
+        let items: Vec<serde_json::Value> = feed
+            .items
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "id": i.id,
+                    "title": i.title,
+                    "link": i.link,
+                    "published": i.published.as_ref().map(|s| show_date(s).0),
+                    "precision": i.published.as_ref().map(|s| s.precision.label()),
+                    "authors": i.authors.iter().filter_map(|a| a.name.clone()).collect::<Vec<_>>(),
+                    "summary": i.summary,
+                    "content": i.content,
+                    "image": i.image,
+                    "categories": i.categories,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "source": id,
+            "pages": pages,
+            "title": feed.title,
+            "items": items,
+            "diagnostics": diagnostics,
+        });
+        out = serde_json::to_string_pretty(&doc)?;
+        out.push('\n');
+    } else {
+        out.push_str(&preview_table(&feed.items, &show_date));
+        out.push_str(&format!(
+            "{} item(s) from {}\n",
+            feed.items.len(),
+            if pages.is_empty() {
+                source.location_label()
+            } else {
+                pages.join(", ")
+            }
+        ));
+        if !diagnostics.is_empty() {
+            out.push_str("problems:\n");
+            for d in &diagnostics {
+                out.push_str(&format!("  - {d}\n"));
+            }
+        }
+    }
+    // A closed pipe (`preview … | head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if feed.items.is_empty() { 1 } else { 0 })
+}
+
+/// A stamp for people: (RFC 3339 in the source's zone, `2026-01-10 (relative)` for the table).
+fn preview_date(stamp: &crate::model::Stamp, tz: Option<chrono_tz::Tz>) -> (String, String) {
+    use crate::model::DatePrecision;
+    let local = stamp.utc.with_timezone(&tz.unwrap_or(chrono_tz::UTC));
+    let rfc = local.fixed_offset().to_rfc3339();
+    let shown = match stamp.precision {
+        DatePrecision::Exact => local.format("%Y-%m-%d %H:%M %:z").to_string(),
+        _ => local.format("%Y-%m-%d").to_string(),
+    };
+    (rfc, format!("{shown} ({})", stamp.precision.label()))
+}
+
+/// The preview table: title, date with precision, author, link.
+fn preview_table(
+    items: &[Item],
+    show_date: &dyn Fn(&crate::model::Stamp) -> (String, String),
+) -> String {
+    fn cut(s: &str, n: usize) -> String {
+        if s.chars().count() <= n {
+            s.to_owned()
+        } else {
+            let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+            t.push('…');
+            t
+        }
+    }
+    let rows: Vec<[String; 4]> = items
+        .iter()
+        .map(|i| {
+            [
+                cut(i.title.as_deref().unwrap_or("(no title)"), 60),
+                i.published
+                    .as_ref()
+                    .map(|s| show_date(s).1)
+                    .unwrap_or_else(|| "-".into()),
+                cut(
+                    &i.authors
+                        .iter()
+                        .filter_map(|a| a.name.as_deref())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    24,
+                ),
+                i.link.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let header = ["TITLE", "DATE", "AUTHOR", "LINK"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; 4]| {
+        let mut l = String::new();
+        for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if k == 3 {
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                l.push_str(&" ".repeat(w.saturating_sub(cell.chars().count()) + 2));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(header);
+    for row in &rows {
+        line([&row[0], &row[1], &row[2], &row[3]]);
+    }
+    out
+}
+
+/// `extract`: read one page (file, URL or stdin), run the post-page extraction, print it.
+/// Exit status 1 when no body was extracted, 2 when the input cannot be read.
+fn extract_command(
+    cli: &crate::cli::Cli,
+    input: &str,
+    url: Option<&str>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u8> {
+    use crate::source::auto::article::extract_article;
+    let given_url = match url {
+        Some(u) => {
+            Some(url::Url::parse(u).map_err(|e| anyhow::anyhow!("--url {u:?} is not a URL: {e}"))?)
+        }
+        None => None,
+    };
+    let is_remote = input.starts_with("http://") || input.starts_with("https://");
+    let (bytes, charset, fetched_url) = if input == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        (buf, None, None)
+    } else if is_remote {
+        let fetched = fetch_one_page(cli, input, now)?;
+        (fetched.bytes, fetched.charset, Some(fetched.url))
+    } else {
+        let path = Path::new(input);
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {input}: {e}"))?;
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        (bytes, None, url::Url::from_file_path(&abs).ok())
+    };
+    let page_url = given_url
+        .or(fetched_url)
+        .or_else(|| url::Url::parse("file:///dev/stdin").ok())
+        .ok_or_else(|| anyhow::anyhow!("no page URL; pass --url"))?;
+    let text = crate::source::repair::decode(&bytes, charset.as_deref()).text;
+    let dates = crate::normalise::date::DateContext {
+        now,
+        timezone: None,
+        language: None,
+        day_first: false,
+        format: None,
+    };
+    let article = extract_article(&text, &page_url, &dates);
+    let content_text = article.content_text();
+    let author = (!article.authors.is_empty()).then(|| {
+        article
+            .authors
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let stamp_text = |s: &crate::model::Stamp| {
+        chrono::FixedOffset::east_opt(s.offset_secs)
+            .map(|o| s.utc.with_timezone(&o).to_rfc3339())
+            .unwrap_or_else(|| s.utc.to_rfc3339())
+    };
+    let published = article.published.as_ref().map(stamp_text);
+    let precision = article.published.map(|s| s.precision.label());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let value = serde_json::json!({
+            "url": page_url.as_str(),
+            "title": article.title,
+            "author": author,
+            "authors": article.authors.iter().filter_map(|p| p.name.clone()).collect::<Vec<_>>(),
+            "published": published,
+            "date_precision": precision,
+            "updated": article.updated.as_ref().map(stamp_text),
+            "language": article.language,
+            "image": article.image,
+            "canonical": article.canonical,
+            "site_name": article.site_name,
+            "summary": article.summary,
+            "categories": article.categories,
+            "js_rendered": article.js_rendered,
+            "diagnostics": article.diagnostics,
+            "content_html": article.content_html,
+            "content_text": content_text,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        let show = |v: Option<&str>| v.unwrap_or("-").to_string();
+        writeln!(out, "title:     {}", show(article.title.as_deref()))?;
+        writeln!(out, "author:    {}", show(author.as_deref()))?;
+        match (&published, precision) {
+            (Some(p), Some(l)) => writeln!(out, "published: {p} ({l})")?,
+            _ => writeln!(out, "published: -")?,
+        }
+        writeln!(out, "language:  {}", show(article.language.as_deref()))?;
+        writeln!(out, "image:     {}", show(article.image.as_deref()))?;
+        writeln!(out, "canonical: {}", show(article.canonical.as_deref()))?;
+        writeln!(out)?;
+        writeln!(out, "{}", content_text.as_deref().unwrap_or(""))?;
+    }
+    for d in &article.diagnostics {
+        eprintln!("feedwright: {page_url}: {d}");
+    }
+    Ok(if content_text.as_deref().is_some_and(|t| !t.is_empty()) {
+        0
+    } else {
+        1
+    })
+}
+
+/// Fetch one ad-hoc page with the configured (or default) settings, as an html source would.
+fn fetch_one_page(
+    cli: &crate::cli::Cli,
+    page: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Fetched> {
+    let escaped = page.replace('\\', "\\\\").replace('"', "\\\"");
+    let adhoc = format!("[[source]]\nid = \"extract\"\nurl = \"{escaped}\"\nkind = \"html\"\n");
+    let mut config = crate::config::parse(&adhoc, &cli.config)
+        .map_err(|e| anyhow::anyhow!("{page:?} is not a usable URL: {e}"))?;
+    if cli.config.exists()
+        && let Ok(user) = crate::config::load(&cli.config)
+    {
+        config.settings = user.settings;
+    }
+    let source = config
+        .sources
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no source for {page}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = Fetcher::new(&config.settings)?;
+    match runtime.block_on(fetcher.fetch(source, &Validators::default(), true, now))? {
+        FetchOutcome::Fetched { document, .. } => Ok(document),
+        FetchOutcome::NotModified => Err(anyhow::anyhow!("{page}: not modified")),
     }
 }
 

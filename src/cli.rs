@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "feedwright",
     version,
     about = "Turn feeds and feedless news/blog pages into merged RSS 2.0, Atom 1.0 and JSON Feed files",
-    after_help = "Exit status: 0 all good; 1 some source failed; 2 config, usage or fatal error."
+    after_help = "Exit status: 0 all good; 1 some source failed (status: a source failing or warned); 2 config, usage or fatal error."
 )]
 pub struct Cli {
     /// The configuration file.
@@ -62,9 +62,60 @@ pub enum Command {
     },
     /// Validate feeds.toml without touching the network.
     Check,
+    /// Show what a source yields (title, link, date with precision, author) and explain
+    /// problems; writes nothing. Exit 1 when nothing was extracted.
+    Preview {
+        #[arg(value_name = "SOURCE_ID")]
+        source: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per-source health from the state, as a table (or JSON); exit 1 when a source is failing
+    /// or has a warning.
+    Status {
+        /// Print JSON (the status file's shape) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append the feeds of an OPML file to feeds.toml as [[source]] entries (comments and
+    /// formatting kept; URLs already present skipped).
+    ImportOpml {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print every enabled source as OPML on stdout.
+    ExportOpml,
+    /// Run the post-page extraction on one page (a file, an http(s) URL, or `-` for stdin) and
+    /// print its title, author, dates, language, image and body. Exit status 1 when no article
+    /// body could be extracted (an app shell, an empty page).
+    Extract {
+        /// A file path, an http(s) URL, or `-` to read stdin.
+        #[arg(value_name = "PATH|URL|-")]
+        input: String,
+        /// The page's address, for a file or stdin (base for relative links and dates).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Drop a source's stored items and validators so the next run reads it afresh.
     Forget {
         #[arg(value_name = "SOURCE_ID")]
         source: String,
+    },
+    /// Keep running: read each source when it is due, rebuild the feeds; SIGHUP reloads
+    /// feeds.toml, SIGTERM/SIGINT stop (waiting `settings.shutdown_grace` for a pass).
+    Daemon {
+        /// Also serve out/ read-only on this address (e.g. 127.0.0.1:8080; port 0 picks one).
+        #[arg(long, value_name = "ADDR")]
+        serve: Option<std::net::SocketAddr>,
+    },
+    /// Serve out/ read-only over HTTP (ETag, Last-Modified, 304, gzip/br, /healthz).
+    Serve {
+        /// Address to listen on (port 0 picks a free one; the real one is printed).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
     },
 }

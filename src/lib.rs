@@ -5,10 +5,16 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod fetch;
 pub mod merge;
 pub mod model;
 pub mod normalise;
+pub mod opml_import;
+pub mod progress;
 pub mod publish;
+pub mod schedule;
+pub mod serve;
 pub mod source;
 pub mod state;
+pub mod status;

@@ -28,13 +28,23 @@ fn init_logging(cli: &Cli) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("FEEDWRIGHT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("feedwright={level}")));
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // A progress bar only for people watching: a terminal, not quiet, text logs.
+    feedwright::progress::enable(tty && cli.quiet == 0 && cli.log_format == LogFormat::Text);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+        .with_writer(feedwright::progress::LogWriter)
+        .with_target(false);
     match cli.log_format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.without_time().init(),
+        // One object per line: timestamp, level, message and the event's fields (`source`)
+        // at the top level.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .with_ansi(false)
+            .init(),
+        LogFormat::Text => builder.with_ansi(tty).without_time().init(),
     }
 }

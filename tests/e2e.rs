@@ -424,4 +424,33 @@ fn the_bundled_demo_runs_offline() {
         !dir.path().join("out/news.xml").exists(),
         "formats respected"
     );
+    // The committed out/ is the demo's output (golden files): every file the demo writes must
+    // match it byte for byte. Refresh with FEEDWRIGHT_UPDATE_GOLDEN=1, never silently.
+    let update = std::env::var_os("FEEDWRIGHT_UPDATE_GOLDEN").is_some();
+    let mut compared = 0;
+    for sub in ["", "sources"] {
+        for entry in fs::read_dir(dir.path().join("out").join(sub))
+            .unwrap()
+            .flatten()
+        {
+            if entry.path().is_dir() {
+                continue;
+            }
+            let golden = root.join("out").join(sub).join(entry.file_name());
+            let ours = fs::read(entry.path()).unwrap();
+            if update {
+                fs::create_dir_all(golden.parent().unwrap()).unwrap();
+                fs::write(&golden, &ours).unwrap();
+            }
+            let committed = fs::read(&golden).unwrap_or_default();
+            assert!(
+                committed == ours,
+                "{} differs from the demo's output; if the change is intended, run \
+                 FEEDWRIGHT_UPDATE_GOLDEN=1 cargo test --test e2e the_bundled_demo_runs_offline",
+                golden.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 12, "{compared} files compared");
 }

@@ -15,6 +15,7 @@ mod duration;
 mod filter;
 mod locate;
 mod raw;
+mod selectors;
 mod validate;
 
 #[cfg(test)]
@@ -22,6 +23,7 @@ mod tests;
 
 pub use duration::{parse_duration, parse_size};
 pub use filter::{Filter, FilterField, parse_filter};
+pub use selectors::{FieldSelector, SELECTOR_KEYS, Selectors, compile};
 pub use validate::{RESERVED_FEED_IDS, default_user_agent};
 
 /// The validated configuration.
@@ -65,6 +67,9 @@ pub struct Settings {
     pub websub_hub: Option<url::Url>,
     /// Default `status.json` beside the state file.
     pub status_file: PathBuf,
+    /// How long `daemon` lets an in-flight pass finish on SIGTERM/SIGINT before abandoning it.
+    /// Default 5 s.
+    pub shutdown_grace: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,12 +120,20 @@ pub struct SourceConfig {
     pub max_items: Option<usize>,
     /// …and none older than this (on the published date, else first seen). Default: no limit.
     pub max_age: Option<Duration>,
+    /// `include` filters (`[field:][regex:]text`), compiled: applied to this source's items in
+    /// every output (merged feeds and its per-source feed) before the feed's own filters.
+    pub include_filters: Vec<Filter>,
+    /// `exclude` filters, compiled (same order as written).
+    pub exclude_filters: Vec<Filter>,
     /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
     pub selectors: Option<toml::Table>,
     /// 1-based (line, col) of every value under `[source.selectors]`, keyed by its dotted path
     /// relative to that table (`item`, `fields.title`, `exclude[2]`), so selector errors can
     /// point at the value.
     pub selector_positions: BTreeMap<String, (usize, usize)>,
+    /// `selectors`, validated and compiled (html sources always have them; `check` reports a
+    /// bad or missing selector with its line:col).
+    pub css_selectors: Option<Selectors>,
     /// 1-based line of the `[[source]]` entry's `id`, for messages.
     pub line: usize,
 }

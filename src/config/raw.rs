@@ -36,6 +36,7 @@ pub struct RawSettings {
     pub per_source_feeds: S<bool>,
     pub websub_hub: S<String>,
     pub status_file: S<String>,
+    pub shutdown_grace: S<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +68,9 @@ pub struct RawSource {
     pub max_pages: S<i64>,
     pub max_items: S<i64>,
     pub max_age: S<String>,
+    /// Filter patterns applied to this source's items before they reach any output.
+    pub include: Option<Vec<Spanned<String>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
     pub selectors: S<toml::Table>,
 }
 

@@ -778,3 +778,33 @@ fn load_reports_missing_files() {
         other => panic!("expected a read error, got {other:?}"),
     }
 }
+
+#[test]
+fn source_filter_patterns() {
+    let src = format!("{BASE}[[source]]\nid = \"blog\"\nurl = \"https://a.example/\"\n");
+    assert_err(
+        &format!("{src}exclude = [\"sport\", \"regex:[unclosed\"]\n"),
+        7,
+        21,
+        "source[1].exclude[2]",
+        "invalid regex",
+    );
+    assert_err(
+        &format!("{src}include = [\"autor:jo\"]\n"),
+        7,
+        12,
+        "source[1].include[1]",
+        "did you mean `author`?",
+    );
+    let config = ok(&format!(
+        "{src}include = [\"title:rust\"]\nexclude = [\"category:regex:(?i)^ads$\"]\n"
+    ));
+    let source = &config.sources[0];
+    assert_eq!(source.include_filters.len(), 1);
+    assert_eq!(source.include_filters[0].field, Some(FilterField::Title));
+    assert_eq!(
+        source.exclude_filters[0].pattern,
+        "category:regex:(?i)^ads$"
+    );
+    assert!(ok(&src).sources[0].include_filters.is_empty());
+}

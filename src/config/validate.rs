@@ -235,6 +235,7 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
     for (i, entry) in raw.source.into_iter().enumerate() {
         let key = format!("source[{}]", i + 1);
         let span = entry.span();
+        let header = line_col(text, span.start);
         let (mut source, id_span) = build_source(&ctx, &key, entry.into_inner(), span)?;
         if let Some(first) = source_lines.get(&source.id) {
             return Err(ctx.err(
@@ -248,6 +249,14 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
         }
         source_lines.insert(source.id.clone(), source.line);
         source.selector_positions = selector_positions(text, &tree, i);
+        source.css_selectors = super::selectors::selectors_of(
+            &source,
+            &super::selectors::Where {
+                path,
+                key: &key,
+                fallback: header,
+            },
+        )?;
         sources.push(source);
     }
 
@@ -368,9 +377,8 @@ fn wrong_type_message(rest: &str, key: &str) -> String {
     };
     let field = key.rsplit('.').next().unwrap_or(key);
     let hint = match field {
-        "timeout" | "connect_timeout" | "host_delay" | "interval" | "max_age" => {
-            "; write durations as strings with a unit, e.g. \"30s\""
-        }
+        "timeout" | "connect_timeout" | "host_delay" | "interval" | "max_age"
+        | "shutdown_grace" => "; write durations as strings with a unit, e.g. \"30s\"",
         _ => "",
     };
     format!("expected {expected}, found {found}{hint}")
@@ -462,6 +470,10 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         Some(v) => ctx.size(v, "settings.max_body_size")?,
         None => 10 << 20,
     };
+    let shutdown_grace = match &raw.shutdown_grace {
+        Some(v) => ctx.duration(v, "settings.shutdown_grace")?,
+        None => Duration::from_secs(5),
+    };
     let retries = match &raw.retries {
         Some(v) => ctx.int_in(v, "settings.retries", 0..MAX_RETRIES + 1)?,
         None => 2,
@@ -481,6 +493,7 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         per_source_feeds: raw.per_source_feeds.is_some_and(Spanned::into_inner),
         websub_hub,
         status_file,
+        shutdown_grace,
     })
 }
 
@@ -611,6 +624,9 @@ fn build_source(
         }
     };
 
+    let include_filters = compile_filters(ctx, &raw.include, &k("include"))?;
+    let exclude_filters = compile_filters(ctx, &raw.exclude, &k("exclude"))?;
+
     let id_span = id_value.span();
     let source = SourceConfig {
         location,
@@ -676,12 +692,32 @@ fn build_source(
             .as_ref()
             .map(|v| ctx.positive_duration(v, &k("max_age")))
             .transpose()?,
+        include_filters,
+        exclude_filters,
         selectors: raw.selectors.map(Spanned::into_inner),
         selector_positions: BTreeMap::new(),
+        css_selectors: None,
         id,
         line,
     };
     Ok((source, id_span))
+}
+
+/// Compile a source's `include`/`exclude` list; a bad pattern is an error at its value, keyed
+/// `source[N].include[M]`.
+fn compile_filters(
+    ctx: &Ctx<'_>,
+    list: &Option<Vec<Spanned<String>>>,
+    key: &str,
+) -> Result<Vec<Filter>> {
+    list.iter()
+        .flatten()
+        .enumerate()
+        .map(|(j, pattern)| {
+            parse_filter(pattern.get_ref())
+                .map_err(|m| ctx.err(pattern.span(), format!("{key}[{}]", j + 1), m))
+        })
+        .collect()
 }
 
 /// A light check of a cron expression (the scheduler parses it fully): a known `@` macro, or
@@ -714,7 +750,8 @@ fn check_schedule(text: &str) -> std::result::Result<(), String> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | ',' | '-' | '?' | '#'))
     };
     if (5..=7).contains(&fields.len()) && fields.iter().all(cron_chars) {
-        Ok(())
+        // The scheduler's own parser has the last word (ranges, steps, names).
+        crate::schedule::parse_schedule(text).map(|_| ())
     } else {
         Err(format!(
             "`{text}` is not a cron expression: write 5 fields (minute hour day month weekday), e.g. \"0 */2 * * *\""

@@ -63,6 +63,15 @@ struct JsonItem {
     attachments: Vec<Attachment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<String>,
+    /// Our extension: every source that carried this story (its origin first), written only
+    /// when same-story dedup folded copies from other sources into it.
+    #[serde(rename = "_feedwright", skip_serializing_if = "Option::is_none")]
+    feedwright: Option<Extension>,
+}
+
+#[derive(Serialize)]
+struct Extension {
+    sources: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -128,6 +137,9 @@ fn item(item: &model::Item) -> JsonItem {
             })
             .collect(),
         language: safe_opt(item.language.as_deref()),
+        feedwright: (item.source_ids.len() > 1).then(|| Extension {
+            sources: item.source_ids.iter().map(|s| safe(s)).collect(),
+        }),
     }
 }
 

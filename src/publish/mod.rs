@@ -3,7 +3,9 @@
 //! only part that touches the disk.
 
 pub mod atom;
+pub mod html;
 pub mod json;
+pub mod opml;
 pub mod rss;
 pub mod write;
 

@@ -172,12 +172,28 @@ pub fn detect_encoding(
     if std::str::from_utf8(bytes).is_ok() {
         return (encoding_rs::UTF_8, EncodingSource::Utf8, 0);
     }
+    // From here the bytes are known not to be UTF-8, nor UTF-16/32 (no BOM, no zero bytes
+    // around the first `<`): a label naming one of those is wrong and is passed over, or a
+    // `charset=utf-8` header would turn a correctly declared Latin-1 document into U+FFFD.
+    let plausible = |enc: &&'static Encoding| {
+        ![
+            encoding_rs::UTF_8,
+            encoding_rs::UTF_16LE,
+            encoding_rs::UTF_16BE,
+            UTF_32LE_MARK,
+            UTF_32BE_MARK,
+        ]
+        .contains(enc)
+    };
     // 3. The HTTP charset.
-    if let Some(enc) = http_charset.and_then(lookup_label) {
+    if let Some(enc) = http_charset.and_then(lookup_label).filter(plausible) {
         return (enc, EncodingSource::Http, 0);
     }
     // 4. The XML declaration or an HTML meta charset.
-    if let Some(enc) = declared_encoding(bytes).and_then(|l| lookup_label(&l)) {
+    if let Some(enc) = declared_encoding(bytes)
+        .and_then(|l| lookup_label(&l))
+        .filter(plausible)
+    {
         return (enc, EncodingSource::Declared, 0);
     }
     // 5. A guess.
@@ -1069,6 +1085,23 @@ mod tests {
         assert_eq!(d.source, EncodingSource::Declared);
         assert_eq!(d.encoding, encoding_rs::WINDOWS_1252);
         assert!(d.text.contains("café"));
+    }
+
+    #[test]
+    fn a_utf8_header_on_bytes_that_are_not_utf8_gives_way_to_the_declaration() {
+        let b =
+            b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>R\xe9sum\xe9 f\xfcr J\xfcrgen</a>";
+        for wrong in ["utf-8", "UTF-16"] {
+            let d = decode(b, Some(wrong));
+            assert_eq!(d.source, EncodingSource::Declared, "{wrong}");
+            assert!(d.text.contains("Résumé für Jürgen"), "{wrong}: {}", d.text);
+            assert!(!d.had_errors);
+        }
+        // A declaration that names UTF-8 on such bytes is passed over too: guessed.
+        let b = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><a>Caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 la fran\xe7aise</a>";
+        let d = decode(b, Some("utf-8"));
+        assert_eq!(d.source, EncodingSource::Guessed);
+        assert!(d.text.contains("Café crème"), "{}", d.text);
     }
 
     #[test]

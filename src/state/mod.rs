@@ -364,6 +364,28 @@ impl State {
         Ok(out)
     }
 
+    /// How many items are stored for a source, and how many of them are undated (their date
+    /// fell back to the time they were first seen). For `status`.
+    pub fn item_counts(&self, source_id: &str) -> Result<(u64, u64), StateError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(COALESCE(
+                        json_extract(data, '$.published.precision'),
+                        json_extract(data, '$.updated.precision'),
+                        'first_seen') = 'first_seen'), 0)
+                 FROM items WHERE source_id = ?1",
+                [source_id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .map(|(total, undated)| {
+                (
+                    u64::try_from(total).unwrap_or(0),
+                    u64::try_from(undated).unwrap_or(0),
+                )
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// Whether anything is stored for this source.
     pub fn has_items(&self, source_id: &str) -> Result<bool, StateError> {
         self.conn

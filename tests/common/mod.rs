@@ -62,6 +62,32 @@ pub enum Act {
     /// Answer 304 (no body) when If-None-Match equals the reply's ETag header or
     /// If-Modified-Since equals its Last-Modified header.
     Conditional,
+    /// Hold the request until the [`Gate`] is opened (60 s at most), then write the reply.
+    Gate(Gate),
+    /// Write the head (full Content-Length) and half the body, then wait until the client
+    /// drops the connection (e.g. its process is killed; 120 s at most) and close.
+    HangUntilDropped,
+}
+
+/// A latch that [`Act::Gate`] waits on.
+#[derive(Clone, Debug, Default)]
+pub struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Let every held and future request through.
+    pub fn open(&self) {
+        *self.0.0.lock().unwrap() = true;
+        self.0.1.notify_all();
+    }
+
+    fn wait(&self, limit: Duration) {
+        let guard = self.0.0.lock().unwrap();
+        let _ = self.0.1.wait_timeout_while(guard, limit, |open| !*open);
+    }
 }
 
 #[derive(Default)]
@@ -148,6 +174,24 @@ impl Server {
             .get(path)
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Drop the misbehaviour attached to `path`.
+    pub fn clear_act(&self, path: &str) {
+        self.shared.lock().unwrap().acts.remove(path);
+    }
+
+    /// Wait until the server has seen `n` requests for `path`; false after `limit` (a guard
+    /// against hangs, not a timing assertion).
+    pub fn wait_for(&self, path: &str, n: usize, limit: Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if self.count(path) >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.count(path) >= n
     }
 
     /// The requests the server saw for `path`, in order.
@@ -274,6 +318,36 @@ fn write_act(
                     && stream.write_all(&reply.body).is_ok()
             };
             ok && stream.flush().is_ok()
+        }
+        Act::Gate(gate) => {
+            gate.wait(Duration::from_secs(60));
+            let ok = stream
+                .write_all(head(Some(body_len), reply.status, "").as_bytes())
+                .is_ok()
+                && stream.write_all(&reply.body).is_ok();
+            ok && stream.flush().is_ok()
+        }
+        Act::HangUntilDropped => {
+            let half = reply.body.len() / 2;
+            let _ = stream.write_all(head(Some(body_len), reply.status, "").as_bytes());
+            let _ = stream.write_all(&reply.body[..half]);
+            let _ = stream.flush();
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            let deadline = std::time::Instant::now() + Duration::from_secs(120);
+            let mut buf = [0u8; 512];
+            while std::time::Instant::now() < deadline {
+                match stream.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ) => {}
+                    Err(_) => break,
+                }
+            }
+            false
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Lenient absolute date parsing for dates found in feeds: RFC 822/2822 and its common
 //! corruptions, RFC 3339 / ISO 8601 / W3C-DTF variants, asctime, and the odd formats real feeds
-//! use. Pure: strings in, instants out. Relative and partial dates belong to the date engine of
-//! the selector issue and build on this.
+//! use. Pure: strings in, instants out. Relative and partial dates, other languages and
+//! timezone-aware reading are the human-date engine's ([`super::human`]), which builds on this.
 //!
 //! The parser is a small tokeniser (numbers, words, single punctuation characters, each marked
 //! with whether whitespace preceded it) followed by one pass that fills date and time slots from
@@ -255,7 +255,7 @@ fn month_of(word: &str) -> Option<u32> {
     lookup_prefix(word, &MONTHS).map(|i| i as u32 + 1)
 }
 
-fn zone_of(word: &str) -> Option<i32> {
+pub(super) fn zone_of(word: &str) -> Option<i32> {
     ZONES
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(word))
@@ -1530,34 +1530,4 @@ mod tests {
             }
         }
     }
-}
-
-/// What resolving a date found on a web page needs: the fetch time, the source's timezone and
-/// language hints, the day-first switch and an optional explicit format.
-#[derive(Debug, Clone, Copy)]
-pub struct DateContext<'a> {
-    /// The fetch time (`--now`): relative and partial dates resolve against it.
-    pub now: DateTime<Utc>,
-    /// For dates without an offset (IANA zone from `timezone`); UTC when `None`.
-    pub timezone: Option<chrono_tz::Tz>,
-    /// Language hint (`en`, `es`, …) for month names and relative phrases; all known languages
-    /// are tried when `None`.
-    pub language: Option<&'a str>,
-    /// `09/01/2026` is 9 January when true.
-    pub day_first: bool,
-    /// A strftime-like format (`date_format`) tried first.
-    pub format: Option<&'a str>,
-}
-
-/// Resolve a date as a human wrote it on a page ("Jan 9", "5 days ago", "ayer", "9 janvier
-/// 2026", an ISO string …) into a stamp with its precision. (Being extended by the date-engine
-/// work: absolute dates only for now.)
-pub fn parse_human_date(text: &str, ctx: &DateContext<'_>) -> Option<crate::model::Stamp> {
-    let _ = ctx;
-    let d = parse_date(text)?;
-    Some(crate::model::Stamp {
-        utc: d.at.with_timezone(&Utc),
-        offset_secs: d.at.offset().local_minus_utc(),
-        precision: d.precision,
-    })
 }

@@ -1,0 +1,441 @@
+//! The `[source.selectors]` table of an html source, turned from raw TOML into typed, compiled
+//! [`Selectors`]. Each key takes a CSS selector string, a `selector@attr` shorthand, or a table
+//! `{ selector = "…", attr = "…" }`; `fields = { … }` is accepted as a nested spelling of the
+//! same keys. Every problem (unknown key, wrong type, a selector that does not compile, a
+//! missing `item`) becomes a [`ConfigError::Invalid`] at the value's line:col, with the key
+//! `source[N].selectors.<key>`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::locate::did_you_mean;
+use super::{ConfigError, SourceConfig, SourceKind};
+
+/// The keys a selectors table may hold, in the order the README documents them.
+pub const SELECTOR_KEYS: [&str; 10] = [
+    "item",
+    "title",
+    "link",
+    "date",
+    "author",
+    "summary",
+    "content",
+    "image",
+    "categories",
+    "next_page",
+];
+
+/// One compiled selector and the attribute to read from what it matches (`None`: the field's
+/// default, see the README).
+#[derive(Debug, Clone)]
+pub struct FieldSelector {
+    /// The selector as written, for messages.
+    pub css: String,
+    pub selector: scraper::Selector,
+    pub attr: Option<String>,
+}
+
+/// The compiled selectors of one html source. Only `item` is required.
+#[derive(Debug, Clone)]
+pub struct Selectors {
+    /// Each match is one item; every other selector is applied inside it.
+    pub item: FieldSelector,
+    pub title: Option<FieldSelector>,
+    pub link: Option<FieldSelector>,
+    pub date: Option<FieldSelector>,
+    pub author: Option<FieldSelector>,
+    pub summary: Option<FieldSelector>,
+    pub content: Option<FieldSelector>,
+    pub image: Option<FieldSelector>,
+    pub categories: Option<FieldSelector>,
+    /// Applied to the whole page: the link to the next list page.
+    pub next_page: Option<FieldSelector>,
+}
+
+impl Selectors {
+    /// Selectors with only `item` set (for tests and callers building them in code).
+    pub fn with_item(css: &str) -> Result<Selectors, String> {
+        Ok(Selectors {
+            item: compile(css, None)?,
+            title: None,
+            link: None,
+            date: None,
+            author: None,
+            summary: None,
+            content: None,
+            image: None,
+            categories: None,
+            next_page: None,
+        })
+    }
+}
+
+/// Compile one selector (with the `selector@attr` shorthand when `attr` is `None`).
+pub fn compile(css: &str, attr: Option<&str>) -> Result<FieldSelector, String> {
+    let (css, attr) = match attr {
+        Some(a) => (css.trim(), Some(a.trim())),
+        None => split_shorthand(css.trim()),
+    };
+    if css.is_empty() {
+        return Err("empty selector: write a CSS selector such as \"article.post\"".into());
+    }
+    if let Some(a) = attr {
+        check_attr(a)?;
+    }
+    let selector = scraper::Selector::parse(css)
+        .map_err(|e| format!("`{css}` is not a valid CSS selector: {e}"))?;
+    Ok(FieldSelector {
+        css: css.to_owned(),
+        selector,
+        attr: attr.map(str::to_owned),
+    })
+}
+
+/// `h2 a@href` → (`h2 a`, `href`): an `@` outside brackets and quotes followed by an attribute
+/// name that ends the string.
+fn split_shorthand(text: &str) -> (&str, Option<&str>) {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut at = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '(') => depth += 1,
+            (None, ']' | ')') => depth -= 1,
+            (None, '@') if depth == 0 => at = Some(i),
+            _ => {}
+        }
+    }
+    match at {
+        Some(i) => {
+            let (css, attr) = (text.get(..i).unwrap_or(""), text.get(i + 1..).unwrap_or(""));
+            if !css.trim().is_empty() && is_attr_name(attr) {
+                (css.trim(), Some(attr))
+            } else {
+                (text, None)
+            }
+        }
+        None => (text, None),
+    }
+}
+
+fn is_attr_name(a: &str) -> bool {
+    !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+}
+
+fn check_attr(a: &str) -> Result<(), String> {
+    if is_attr_name(a) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{a}` is not an attribute name: write e.g. attr = \"href\" or attr = \"datetime\""
+        ))
+    }
+}
+
+/// Where selector errors point.
+pub(super) struct Where<'a> {
+    pub path: &'a Path,
+    /// `source[N]`.
+    pub key: &'a str,
+    /// Used when no value position is known (a missing `item`): the source's header.
+    pub fallback: (usize, usize),
+}
+
+impl Where<'_> {
+    fn err(&self, at: (usize, usize), field: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line: at.0,
+            col: at.1,
+            key: format!("{}.selectors.{field}", self.key),
+            message: message.into(),
+        }
+    }
+}
+
+/// The typed selectors of `source` (already built, with `selectors` and `selector_positions`
+/// set): `None` when it has no selectors table and is not an html source.
+pub(super) fn selectors_of(
+    source: &SourceConfig,
+    at: &Where<'_>,
+) -> Result<Option<Selectors>, ConfigError> {
+    match &source.selectors {
+        Some(table) => build(table, &source.selector_positions, at).map(Some),
+        None if source.kind == SourceKind::Html => Err(at.err(
+            at.fallback,
+            "item",
+            format!(
+                "source `{}` has kind = \"html\" but no selectors: add a [source.selectors] table with at least item = \"…\" (the CSS selector of one post in the list)",
+                source.id
+            ),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The position of `path` (a value) or of the first value under it (a table).
+fn position_of(
+    positions: &BTreeMap<String, (usize, usize)>,
+    path: &str,
+    fallback: (usize, usize),
+) -> (usize, usize) {
+    if let Some(p) = positions.get(path) {
+        return *p;
+    }
+    let prefix = format!("{path}.");
+    positions
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, v)| *v)
+        .min()
+        .unwrap_or(fallback)
+}
+
+fn build(
+    table: &toml::Table,
+    positions: &BTreeMap<String, (usize, usize)>,
+    at: &Where<'_>,
+) -> Result<Selectors, ConfigError> {
+    // Flatten `fields = { … }` into the top level.
+    let mut entries: Vec<(String, String, &toml::Value)> = Vec::new();
+    for (key, value) in table {
+        if key == "fields" {
+            let Some(inner) = value.as_table() else {
+                let pos = position_of(positions, key, at.fallback);
+                return Err(at.err(
+                    pos,
+                    key,
+                    "`fields` must be a table of selectors, e.g. fields = { title = \"h2 a\" }",
+                ));
+            };
+            for (k, v) in inner {
+                entries.push((k.clone(), format!("fields.{k}"), v));
+            }
+        } else {
+            entries.push((key.clone(), key.clone(), value));
+        }
+    }
+
+    let mut found: BTreeMap<&'static str, FieldSelector> = BTreeMap::new();
+    for (name, path, value) in entries {
+        let pos = position_of(positions, &path, at.fallback);
+        let Some(known) = SELECTOR_KEYS.iter().copied().find(|k| *k == name) else {
+            let mut valid: Vec<&str> = SELECTOR_KEYS.to_vec();
+            valid.push("fields");
+            let hint = did_you_mean(&name, &valid);
+            let message = if hint.is_empty() {
+                format!(
+                    "unknown selector key `{name}`; valid keys: {}",
+                    SELECTOR_KEYS.join(", ")
+                )
+            } else {
+                format!("unknown selector key `{name}`{hint}")
+            };
+            return Err(at.err(pos, &path, message));
+        };
+        if found.contains_key(known) {
+            return Err(at.err(
+                pos,
+                &path,
+                format!("selector `{known}` is given twice (once inside `fields`): keep one"),
+            ));
+        }
+        let compiled = match value {
+            toml::Value::String(css) => compile(css, None).map_err(|m| at.err(pos, &path, m))?,
+            toml::Value::Table(t) => {
+                for k in t.keys() {
+                    if k != "selector" && k != "attr" {
+                        let p = position_of(positions, &format!("{path}.{k}"), pos);
+                        return Err(at.err(
+                            p,
+                            &format!("{path}.{k}"),
+                            format!(
+                                "unknown key `{k}`{}; a selector table holds `selector` and optionally `attr`",
+                                did_you_mean(k, &["selector", "attr"])
+                            ),
+                        ));
+                    }
+                }
+                let css = match t.get("selector") {
+                    Some(toml::Value::String(s)) => s.as_str(),
+                    Some(other) => {
+                        let p = position_of(positions, &format!("{path}.selector"), pos);
+                        return Err(at.err(
+                            p,
+                            &format!("{path}.selector"),
+                            format!("expected a CSS selector string, found {}", other.type_str()),
+                        ));
+                    }
+                    None => {
+                        return Err(at.err(
+                            pos,
+                            &path,
+                            format!(
+                                "missing `selector`: write {name} = {{ selector = \"…\", attr = \"…\" }}"
+                            ),
+                        ));
+                    }
+                };
+                let attr = match t.get("attr") {
+                    Some(toml::Value::String(s)) => Some(s.as_str()),
+                    Some(other) => {
+                        let p = position_of(positions, &format!("{path}.attr"), pos);
+                        return Err(at.err(
+                            p,
+                            &format!("{path}.attr"),
+                            format!("expected an attribute name, found {}", other.type_str()),
+                        ));
+                    }
+                    None => None,
+                };
+                let (spath, apath) = (format!("{path}.selector"), format!("{path}.attr"));
+                let compiled = match attr {
+                    Some(a) => {
+                        check_attr(a.trim())
+                            .map_err(|m| at.err(position_of(positions, &apath, pos), &apath, m))?;
+                        compile(css, Some(a))
+                    }
+                    None => compile(css, None),
+                };
+                compiled.map_err(|m| at.err(position_of(positions, &spath, pos), &spath, m))?
+            }
+            other => {
+                return Err(at.err(
+                    pos,
+                    &path,
+                    format!(
+                        "expected a CSS selector string or a table {{ selector = \"…\", attr = \"…\" }}, found {}",
+                        other.type_str()
+                    ),
+                ));
+            }
+        };
+        found.insert(known, compiled);
+    }
+    let Some(item) = found.remove("item") else {
+        let pos = positions.values().min().copied().unwrap_or(at.fallback);
+        return Err(at.err(
+            pos,
+            "item",
+            "missing `item`: the CSS selector that matches one post in the list, e.g. item = \"article\"",
+        ));
+    };
+    Ok(Selectors {
+        item,
+        title: found.remove("title"),
+        link: found.remove("link"),
+        date: found.remove("date"),
+        author: found.remove("author"),
+        summary: found.remove("summary"),
+        content: found.remove("content"),
+        image: found.remove("image"),
+        categories: found.remove("categories"),
+        next_page: found.remove("next_page"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthand_splits_only_a_trailing_attribute() {
+        assert_eq!(split_shorthand("h2 a@href"), ("h2 a", Some("href")));
+        assert_eq!(
+            split_shorthand("a[href^=\"mailto:x@y\"]"),
+            ("a[href^=\"mailto:x@y\"]", None)
+        );
+        assert_eq!(split_shorthand("@href"), ("@href", None));
+        assert_eq!(split_shorthand("time@data-x"), ("time", Some("data-x")));
+    }
+
+    #[test]
+    fn compile_reports_bad_selectors() {
+        let e = compile("div[[", None).unwrap_err();
+        assert!(e.contains("`div[[` is not a valid CSS selector"), "{e}");
+        assert!(compile("  ", None).is_err());
+        assert!(compile("a", Some("bad attr")).is_err());
+        let ok = compile("time.published", Some("datetime")).unwrap();
+        assert_eq!(ok.attr.as_deref(), Some("datetime"));
+    }
+
+    fn error_of(text: &str) -> (usize, usize, String, String) {
+        match super::super::parse(text, Path::new("/cfg/feeds.toml")) {
+            Err(ConfigError::Invalid {
+                line,
+                col,
+                key,
+                message,
+                ..
+            }) => (line, col, key, message),
+            other => panic!("expected an Invalid error, got {other:?}"),
+        }
+    }
+
+    const HEAD: &str = "[[source]]\nid = \"a\"\nurl = \"https://a.example/\"\nkind = \"html\"\n";
+
+    #[test]
+    fn config_errors_point_at_the_selector() {
+        let (line, col, key, message) =
+            error_of(&format!("{HEAD}[source.selectors]\nitem = \"div[[\"\n"));
+        assert_eq!(
+            (line, col, key.as_str()),
+            (6, 8, "source[1].selectors.item")
+        );
+        assert!(message.contains("not a valid CSS selector"), "{message}");
+
+        let (line, col, key, _) = error_of(&format!(
+            "{HEAD}[source.selectors]\nitem = \"li\"\nlink = {{ selector = \"a\", attr = \"bad attr\" }}\n"
+        ));
+        assert_eq!(
+            (line, col, key.as_str()),
+            (7, 33, "source[1].selectors.link.attr")
+        );
+
+        let (line, _, key, message) = error_of(&format!(
+            "{HEAD}[source.selectors]\nitem = \"li\"\ntitel = \"h2\"\n"
+        ));
+        assert_eq!((line, key.as_str()), (7, "source[1].selectors.titel"));
+        assert!(
+            message.contains("did you mean") && message.contains("`title`"),
+            "{message}"
+        );
+
+        let (line, _, key, message) =
+            error_of(&format!("{HEAD}[source.selectors]\ntitle = \"h2\"\n"));
+        assert_eq!((line, key.as_str()), (6, "source[1].selectors.item"));
+        assert!(message.starts_with("missing `item`"), "{message}");
+
+        let (line, col, key, message) = error_of(HEAD);
+        assert_eq!(
+            (line, col, key.as_str()),
+            (1, 1, "source[1].selectors.item")
+        );
+        assert!(message.contains("no selectors"), "{message}");
+    }
+
+    #[test]
+    fn every_spelling_compiles() {
+        let config = super::super::parse(
+            &format!(
+                "{HEAD}[source.selectors]\nitem = \"article.post\"\nlink = \"h2 a@href\"\ndate = {{ selector = \"time\", attr = \"datetime\" }}\nfields = {{ author = \".fn\" }}\n"
+            ),
+            Path::new("/cfg/feeds.toml"),
+        )
+        .unwrap();
+        let s = config.sources[0].css_selectors.as_ref().unwrap();
+        assert_eq!(s.item.css, "article.post");
+        let link = s.link.as_ref().unwrap();
+        assert_eq!(
+            (link.css.as_str(), link.attr.as_deref()),
+            ("h2 a", Some("href"))
+        );
+        assert_eq!(s.date.as_ref().unwrap().attr.as_deref(), Some("datetime"));
+        assert_eq!(s.author.as_ref().unwrap().css, ".fn");
+    }
+}

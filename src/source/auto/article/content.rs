@@ -1,0 +1,774 @@
+//! Main-content extraction: which part of a post page is the article, and that part as clean
+//! HTML and text.
+//!
+//! 1. **Measure** every element once, bottom-up: its visible text, the part of it inside links,
+//!    and its *good* text — text in blocks of at least [`GOOD_BLOCK`] characters that are not
+//!    mostly links, outside elements whose class/id/`data-hook` says furniture (comments,
+//!    sidebars, share bars, related posts, newsletter boxes …). Scripts, styles, forms' controls,
+//!    `nav`, `aside`, `footer` and hidden elements count for nothing.
+//! 2. **Choose the root**: a known platform body container when it holds most of the good text
+//!    (Wix `post-description`, WordPress `.entry-content`, Blogger `.post-body`, Ghost
+//!    `.gh-content`, Substack `.available-content` …), else the element that maximises
+//!    `good − α·other`: as much article text as possible with as little else as possible.
+//! 3. **Prune** inside the root: furniture by class hints, link lists, short boilerplate lines
+//!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
+//!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows.
+//! 4. **Write** the rest as HTML with absolute URLs and lazy images resolved (`data-src`,
+//!    `data-lazy-src`, `data-srcset` … over placeholder GIFs and blurred thumbnails), plus a
+//!    plain-text rendering with paragraph breaks. The caller sanitises the HTML.
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+/// A block needs this many visible characters (whitespace excluded) to count as article text.
+const GOOD_BLOCK: u32 = 40;
+/// Deeper nesting than this is ignored (and never recursed into).
+const MAX_DEPTH: usize = 400;
+/// Weight of non-article text against article text when choosing the root.
+const ALPHA: f64 = 0.35;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Stats {
+    text: u32,
+    link: u32,
+    good: u32,
+    /// Text inside block descendants (so a block's own text is `text - nested`).
+    nested: u32,
+    nested_link: u32,
+}
+
+/// The extracted body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub text: String,
+}
+
+struct Analysis {
+    stats: HashMap<NodeId, Stats>,
+    junk: HashSet<NodeId>,
+    /// Elements whose hints say furniture, in document order.
+    negative: Vec<NodeId>,
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dd"
+            | "dt"
+            | "td"
+            | "th"
+            | "tr"
+            | "table"
+            | "tbody"
+            | "blockquote"
+            | "pre"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "footer"
+            | "body"
+            | "form"
+            | "address"
+            | "details"
+            | "summary"
+            | "center"
+            | "hr"
+            | "br"
+    )
+}
+
+fn is_junk_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "head"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "button"
+            | "select"
+            | "input"
+            | "textarea"
+            | "option"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "dialog"
+            | "link"
+            | "meta"
+            | "label"
+            | "map"
+            | "audio"
+            | "video"
+    )
+}
+
+/// The class, id and `data-hook`/`role` of an element, lower-cased, for hint matching.
+fn hint_of(e: &scraper::node::Element) -> String {
+    let mut h = String::new();
+    for a in [
+        "class",
+        "id",
+        "data-hook",
+        "role",
+        "itemprop",
+        "data-testid",
+    ] {
+        if let Some(v) = e.attr(a) {
+            h.push_str(v);
+            h.push(' ');
+        }
+    }
+    h.make_ascii_lowercase();
+    h
+}
+
+static NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"comment|disqus|respond|reply|sidebar|share|sharing|social|related|recommend|",
+        r"recent|popular|trending|most-read|mostread|more-stories|read-next|readnext|",
+        r"newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|mailing|",
+        r"advert|sponsor|promo|banner|cookie|consent|gdpr|popup|modal|overlay|",
+        r"breadcrumb|pagination|pager|navigation|navbar|menu|masthead|site-header|",
+        r"footer|byline|author-bio|authorbio|author-box|about-author|post-meta|entry-meta|",
+        r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-|",
+        r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-|",
+        r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us|",
+        r"app-download|paywall|login|copyright"
+    ))
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+static POSITIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"article-body|articlebody|article-content|entry-content|post-content|post-body|postbody|story-body|storybody|rich-text|richtext|post-description|gh-content|available-content|body-text|main-content|articletext|article__body|article-text|content-body|prose",
+    )
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+/// Whether an element's class/id/`data-hook`/role says furniture. Judged token by token, so
+/// layout modifiers on big containers ("ast-no-sidebar", "has-sidebar", "comments-open") do not
+/// condemn the page; the document's outer elements are never judged.
+fn is_negative(e: &scraper::node::Element) -> bool {
+    if matches!(e.name(), "html" | "body" | "main" | "article") {
+        return false;
+    }
+    let hint = hint_of(e);
+    if hint.is_empty() || POSITIVE.is_match(&hint) {
+        return false;
+    }
+    hint.split(|c: char| c.is_whitespace()).any(|t| {
+        !t.is_empty()
+            && NEGATIVE.is_match(t)
+            && !(t.starts_with("has-")
+                || t.starts_with("no-")
+                || t.starts_with("with")
+                || t.contains("-no-")
+                || t.contains("layout")
+                || t.contains("template")
+                || t.contains("enabled")
+                || t.contains("-open")
+                || t.ends_with("-active")
+                || t.starts_with("single"))
+    })
+}
+
+fn class_tokens_hidden(e: &scraper::node::Element) -> bool {
+    e.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace().any(|t| {
+            matches!(
+                t.to_ascii_lowercase().as_str(),
+                "hidden"
+                    | "sr-only"
+                    | "visually-hidden"
+                    | "visuallyhidden"
+                    | "screen-reader-text"
+                    | "screen-reader-only"
+                    | "d-none"
+                    | "is-hidden"
+                    | "hide"
+                    | "invisible"
+            )
+        })
+    })
+}
+
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if matches!(
+        e.attr("role"),
+        Some("navigation" | "complementary" | "contentinfo" | "banner" | "search" | "dialog")
+    ) {
+        return true;
+    }
+    class_tokens_hidden(e)
+}
+
+fn count_visible(t: &str) -> u32 {
+    u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
+}
+
+impl Analysis {
+    fn run(root: NodeRef<'_, Node>) -> Analysis {
+        let mut a = Analysis {
+            stats: HashMap::with_capacity(4096),
+            junk: HashSet::new(),
+            negative: Vec::new(),
+        };
+        let total = a.visit(root, 0, false);
+        a.discount_furniture(root, total.good);
+        a
+    }
+
+    /// Furniture holds no article text: the good text of every element whose hints say
+    /// furniture is taken out of it and its ancestors — unless it holds half the page's good
+    /// text or more (then the hint is a layout class on the article's own container).
+    fn discount_furniture(&mut self, root: NodeRef<'_, Node>, total_good: u32) {
+        let tree = root.tree();
+        let mut discounted: HashSet<NodeId> = HashSet::new();
+        for id in std::mem::take(&mut self.negative) {
+            let Some(node) = tree.get(id) else { continue };
+            if node.ancestors().any(|a| discounted.contains(&a.id())) {
+                continue;
+            }
+            let good = self.get(id).good;
+            if good == 0 || f64::from(good) >= 0.5 * f64::from(total_good) {
+                continue;
+            }
+            discounted.insert(id);
+            for d in node.descendants() {
+                if let Some(s) = self.stats.get_mut(&d.id()) {
+                    s.good = 0;
+                }
+            }
+            for a in node.ancestors() {
+                if let Some(s) = self.stats.get_mut(&a.id()) {
+                    s.good = s.good.saturating_sub(good);
+                }
+            }
+        }
+    }
+
+    fn get(&self, id: NodeId) -> Stats {
+        self.stats.get(&id).copied().unwrap_or_default()
+    }
+
+    fn visit(&mut self, node: NodeRef<'_, Node>, depth: usize, in_link: bool) -> Stats {
+        match node.value() {
+            Node::Text(t) => {
+                let n = count_visible(t);
+                Stats {
+                    text: n,
+                    link: if in_link { n } else { 0 },
+                    ..Stats::default()
+                }
+            }
+            Node::Element(e) => {
+                if depth > MAX_DEPTH || is_junk_tag(e.name()) || is_hidden(e) {
+                    self.junk.insert(node.id());
+                    return Stats::default();
+                }
+                if e.name() == "form" || is_negative(e) {
+                    self.negative.push(node.id());
+                }
+                let in_link = in_link || e.name() == "a";
+                let mut s = Stats::default();
+                for child in node.children() {
+                    let c = self.visit(child, depth + 1, in_link);
+                    let child_block = child
+                        .value()
+                        .as_element()
+                        .is_some_and(|ce| is_block(ce.name()));
+                    s.text += c.text;
+                    s.link += c.link;
+                    s.good += c.good;
+                    if child_block {
+                        s.nested += c.text;
+                        s.nested_link += c.link;
+                    } else {
+                        s.nested += c.nested;
+                        s.nested_link += c.nested_link;
+                    }
+                }
+                if is_block(e.name()) {
+                    let own = s.text.saturating_sub(s.nested);
+                    let own_link = s.link.saturating_sub(s.nested_link);
+                    if own >= GOOD_BLOCK && own_link * 2 < own {
+                        s.good += own;
+                    }
+                }
+                self.stats.insert(node.id(), s);
+                s
+            }
+            Node::Document | Node::Fragment => {
+                let mut s = Stats::default();
+                for child in node.children() {
+                    let c = self.visit(child, depth + 1, in_link);
+                    s.text += c.text;
+                    s.link += c.link;
+                    s.good += c.good;
+                }
+                self.stats.insert(node.id(), s);
+                s
+            }
+            _ => Stats::default(),
+        }
+    }
+}
+
+/// Known body containers of blogging platforms and CMSs, most specific first.
+const PLATFORM_BODIES: [&str; 16] = [
+    r#"[data-hook="post-description"]"#,
+    ".gh-content",
+    ".available-content",
+    ".post-body",
+    ".entry-content",
+    ".post-content",
+    ".article-body",
+    ".article__body",
+    ".article-content",
+    "[itemprop=\"articleBody\"]",
+    ".story-body",
+    ".blog-post-content",
+    ".post__content",
+    ".c-entry-content",
+    ".rich-text",
+    "article section",
+];
+
+static PLATFORM_SELECTORS: LazyLock<Vec<scraper::Selector>> = LazyLock::new(|| {
+    PLATFORM_BODIES
+        .iter()
+        .map(|s| super::meta::sel(s))
+        .collect()
+});
+
+/// Text of elements that are furniture when they are all a block says.
+static BOILERPLATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)^(?:\d+\s*(?:min|minute|mins|minutes)\.?\s*(?:read|de lectura|lesezeit|lecture)|",
+        r"reading time.*|lesezeit.*|share(?: this(?: article| post| story)?)?(?: on)?:?|share via.*|",
+        r"tweet|email|print|copy link|facebook|twitter|linkedin|pinterest|whatsapp|reddit|",
+        r"(?:by|writer:|written by|posted by|author:|von|por|par)\s.{1,60}|",
+        r"recent posts|see all|related (?:posts|articles|stories|content)|read more|",
+        r"you (?:may|might) also like.*|more from .*|comments?|\d+\s+comments?|write a comment.*|",
+        r"leave a (?:reply|comment).*|sign up.*|subscribe.*|advertisement|sponsored|",
+        r"skip to (?:main )?content|top of page|bottom of page|back to top|",
+        r"this (?:site|website) uses cookies.*|we use cookies.*|accept(?: all)?(?: cookies)?|",
+        r"tags?:.*|categories:.*|filed under:?.*|posted in .*|updated:?.*|published:?.*|",
+        r"\d+\s*(?:views?|likes?|shares?)|like|follow us.*|share this:?)$"
+    ))
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+/// A heading that opens what follows the article.
+static END_HEADING: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)^(?:recent posts|related(?: posts| articles| stories| content| reading)?|",
+        r"you (?:may|might) also (?:like|enjoy)|more (?:from|stories|articles|posts|on).*|",
+        r"comments?|\d+ comments?|leave a (?:reply|comment)|post a comment|write a comment|",
+        r"read (?:next|more)|recommended(?: for you)?|popular (?:posts|articles)|",
+        r"share this(?: post| article)?:?|about the author|newsletter|subscribe.*|",
+        r"most (?:read|popular)|trending|further reading|keep reading)$"
+    ))
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn element_text(node: NodeRef<'_, Node>) -> String {
+    ElementRef::wrap(node)
+        .map(|e| collapse(&e.text().collect::<Vec<_>>().join(" ")))
+        .unwrap_or_default()
+}
+
+/// Extract the main content of `doc`. `title` (the chosen headline) is dropped from the body.
+pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Option<Body> {
+    let tree_root = doc.tree.root();
+    let analysis = Analysis::run(tree_root);
+    let body_el = doc
+        .tree
+        .nodes()
+        .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
+        .unwrap_or(tree_root);
+    let total = analysis.get(body_el.id());
+    if total.text == 0 {
+        return None;
+    }
+
+    // The element that maximises good − α·other.
+    let mut best: Option<(f64, NodeRef<'_, Node>)> = None;
+    for node in body_el.descendants() {
+        let Some(e) = node.value().as_element() else {
+            continue;
+        };
+        if !is_block(e.name()) || analysis.junk.contains(&node.id()) {
+            continue;
+        }
+        let s = analysis.get(node.id());
+        if s.good == 0 {
+            continue;
+        }
+        let other = f64::from(s.text.saturating_sub(s.good));
+        let score = f64::from(s.good) - ALPHA * other;
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, node));
+        }
+    }
+    let mut root = match best {
+        Some((_, n)) => n,
+        None => body_el,
+    };
+    let root_good = analysis.get(root.id()).good;
+    for sel in PLATFORM_SELECTORS.iter() {
+        let found = doc
+            .select(sel)
+            .filter(|e| !analysis.junk.contains(&e.id()))
+            .max_by_key(|e| analysis.get(e.id()).good);
+        if let Some(e) = found {
+            let s = analysis.get(e.id());
+            if s.text >= 80 && f64::from(s.good) >= 0.6 * f64::from(root_good) {
+                root = *e;
+                break;
+            }
+        }
+    }
+
+    let mut w = Writer {
+        analysis: &analysis,
+        base: page_url,
+        root_good: analysis.get(root.id()).good,
+        title_key: title.map(super::title::squash).filter(|t| !t.is_empty()),
+        title_dropped: false,
+        html: String::with_capacity(8192),
+        text: String::with_capacity(4096),
+    };
+    w.children(root, 0);
+    let text = w
+        .text
+        .split("\n\n")
+        .map(collapse)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if text.is_empty() && !w.html.contains("<img") {
+        return None;
+    }
+    Some(Body { html: w.html, text })
+}
+
+struct Writer<'a> {
+    analysis: &'a Analysis,
+    base: &'a url::Url,
+    root_good: u32,
+    title_key: Option<String>,
+    title_dropped: bool,
+    html: String,
+    text: String,
+}
+
+const VOID: [&str; 8] = ["br", "hr", "img", "source", "wbr", "col", "area", "track"];
+
+impl Writer<'_> {
+    fn children(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        let children: Vec<NodeRef<'_, Node>> = node.children().collect();
+        let mut goods_after: Vec<u32> = vec![0; children.len() + 1];
+        for (i, c) in children.iter().enumerate().rev() {
+            let g = self.analysis.get(c.id()).good;
+            goods_after[i] = goods_after[i + 1] + g;
+        }
+        for (i, child) in children.iter().enumerate() {
+            if let Some(e) = child.value().as_element()
+                && matches!(
+                    e.name(),
+                    "h2" | "h3" | "h4" | "h5" | "h6" | "div" | "section"
+                )
+            {
+                let t = element_text(*child);
+                let rest = goods_after.get(i + 1).copied().unwrap_or(0);
+                if t.len() < 60
+                    && END_HEADING.is_match(t.trim_end_matches(':'))
+                    && f64::from(rest) < 0.3 * f64::from(self.root_good)
+                    && (e.name().starts_with('h') || self.analysis.get(child.id()).good == 0)
+                {
+                    break;
+                }
+            }
+            self.node(*child, depth + 1);
+        }
+    }
+
+    fn drop_element(&mut self, node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
+        if self.analysis.junk.contains(&node.id()) {
+            return true;
+        }
+        let s = self.analysis.get(node.id());
+        let name = e.name();
+        if matches!(name, "img" | "picture" | "figure" | "br" | "hr" | "source") {
+            return false;
+        }
+        let mostly_not_article = f64::from(s.good) < 0.5 * f64::from(self.root_good.max(1));
+        if (name == "form" || is_negative(e)) && mostly_not_article {
+            return true;
+        }
+        if matches!(name, "header") && mostly_not_article && s.good < 200 {
+            return true;
+        }
+        if s.text > 0 && name != "p" && name != "a" && is_block(name) && mostly_not_article {
+            let density = f64::from(s.link) / f64::from(s.text);
+            if density > 0.5 && s.good == 0 {
+                return true;
+            }
+        }
+        if is_block(name) && s.text > 0 && s.text <= 120 {
+            let t = element_text(node);
+            if BOILERPLATE.is_match(&t) {
+                return true;
+            }
+            if matches!(name, "h1" | "h2")
+                && !self.title_dropped
+                && let Some(k) = &self.title_key
+                && super::title::squash(&t) == *k
+            {
+                self.title_dropped = true;
+                return true;
+            }
+        }
+        if name == "h1" && !self.title_dropped && self.title_key.is_none() {
+            self.title_dropped = true;
+            return true;
+        }
+        false
+    }
+
+    fn node(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.value() {
+            Node::Text(t) => {
+                let s: &str = t;
+                escape_text(&mut self.html, s);
+                self.text.push_str(s);
+            }
+            Node::Element(e) => {
+                if self.drop_element(node, e) {
+                    return;
+                }
+                let name = e.name();
+                if name == "img" {
+                    self.image(e);
+                    return;
+                }
+                let block = is_block(name);
+                if block {
+                    self.text.push_str("\n\n");
+                }
+                let _ = write!(self.html, "<{name}");
+                for attr in [
+                    "href", "src", "srcset", "alt", "title", "datetime", "colspan", "rowspan",
+                ] {
+                    let value = match attr {
+                        "srcset" => e
+                            .attr("data-srcset")
+                            .or_else(|| e.attr("srcset"))
+                            .map(|v| absolute_srcset(v, self.base)),
+                        "src" => e
+                            .attr("data-src")
+                            .or_else(|| e.attr("src"))
+                            .and_then(|v| absolute(v, self.base)),
+                        "href" => e.attr("href").and_then(|v| absolute(v, self.base)),
+                        _ => e.attr(attr).map(str::to_string),
+                    };
+                    if let Some(v) = value {
+                        let _ = write!(self.html, " {attr}=\"");
+                        escape_attr(&mut self.html, &v);
+                        self.html.push('"');
+                    }
+                }
+                self.html.push('>');
+                if VOID.contains(&name) {
+                    if name == "br" {
+                        self.text.push('\n');
+                    }
+                    return;
+                }
+                self.children(node, depth);
+                let _ = write!(self.html, "</{name}>");
+                if block {
+                    self.text.push_str("\n\n");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An image with its real source: lazy-loading attributes win over placeholders.
+    fn image(&mut self, e: &scraper::node::Element) {
+        let lazy = [
+            "data-src",
+            "data-lazy-src",
+            "data-original",
+            "data-lazy",
+            "data-url",
+            "data-hi-res-src",
+            "data-full-src",
+            "data-orig-file",
+        ]
+        .iter()
+        .find_map(|a| {
+            e.attr(a)
+                .filter(|v| !v.trim().is_empty() && !v.starts_with("data:"))
+        });
+        let srcset = e
+            .attr("data-srcset")
+            .or_else(|| e.attr("data-lazy-srcset"))
+            .or_else(|| e.attr("srcset"))
+            .filter(|v| !v.trim().is_empty() && !v.trim_start().starts_with("data:"));
+        let src = e.attr("src").filter(|s| !is_placeholder(s));
+        let chosen = lazy
+            .or(src)
+            .map(str::to_string)
+            .or_else(|| srcset.and_then(largest_in_srcset));
+        let Some(src) = chosen.and_then(|s| absolute(&s, self.base)) else {
+            return;
+        };
+        self.html.push_str("<img src=\"");
+        escape_attr(&mut self.html, &src);
+        self.html.push('"');
+        if let Some(ss) = srcset {
+            self.html.push_str(" srcset=\"");
+            escape_attr(&mut self.html, &absolute_srcset(ss, self.base));
+            self.html.push('"');
+        }
+        if let Some(alt) = e.attr("alt") {
+            self.html.push_str(" alt=\"");
+            escape_attr(&mut self.html, alt);
+            self.html.push('"');
+        }
+        self.html.push('>');
+    }
+}
+
+/// A stand-in that lazy loading replaces: a data: URI, a 1×1 or blank GIF, a blurred or tiny
+/// thumbnail.
+fn is_placeholder(src: &str) -> bool {
+    let s = src.trim().to_ascii_lowercase();
+    s.is_empty()
+        || s.starts_with("data:")
+        || s.contains("blank.gif")
+        || s.contains("spacer.gif")
+        || s.contains("pixel.gif")
+        || s.contains("placeholder")
+        || s.contains("lazy-load")
+        || s.contains("lazyload")
+        || s.contains("/blur_")
+        || s.contains(",blur_")
+        || s.contains("1x1")
+}
+
+fn largest_in_srcset(srcset: &str) -> Option<String> {
+    srcset
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.split_whitespace();
+            let url = it.next()?;
+            let w = it
+                .next()
+                .and_then(|d| d.trim_end_matches(['w', 'x']).parse::<f64>().ok())
+                .unwrap_or(1.0);
+            Some((w, url))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, u)| u.to_string())
+}
+
+fn absolute(v: &str, base: &url::Url) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() || v.starts_with('#') {
+        return None;
+    }
+    base.join(v).ok().map(|u| u.to_string())
+}
+
+fn absolute_srcset(v: &str, base: &url::Url) -> String {
+    v.split(',')
+        .filter_map(|part| {
+            let mut it = part.split_whitespace();
+            let url = absolute(it.next()?, base)?;
+            let rest: Vec<&str> = it.collect();
+            Some(if rest.is_empty() {
+                url
+            } else {
+                format!("{url} {}", rest.join(" "))
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn escape_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Visible text of the whole page (scripts, styles and hidden parts excluded), in
+/// non-whitespace characters: an app shell has next to none.
+pub fn visible_text_len(doc: &Html) -> u32 {
+    let analysis = Analysis::run(doc.tree.root());
+    analysis.get(doc.tree.root().id()).text
+}

@@ -1,0 +1,327 @@
+//! Source health for people: the status file beside the state (JSON, rewritten after every
+//! run, never inside out/) and `feedwright status [--json]`. Both are built here from the
+//! state's health records and item counts, plus the previous status file, which is where the
+//! item count of the read before the last one is kept (so a sharp drop can be seen).
+//!
+//! Warnings name the silent failures: a source whose last read gave 0 items, whose item count
+//! fell to less than half of the previous read's (from at least [`DROP_MIN_PREVIOUS`] items),
+//! that has not been read successfully for [`STALE_DAYS`] days, or all of whose stored items
+//! are undated (their dates fell back to first seen). A source *fails* while its last attempt
+//! failed. `status` exits 1 when any enabled source fails or has a warning.
+
+use crate::config::Config;
+use crate::state::{State, StateError};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A source not read successfully for this many days gets a warning.
+pub const STALE_DAYS: i64 = 3;
+/// A drop is only judged when the previous read gave at least this many items.
+pub const DROP_MIN_PREVIOUS: u32 = 4;
+
+/// One source's line in the status file and the `status` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SourceStatus {
+    pub id: String,
+    pub enabled: bool,
+    pub location: String,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub items_last_run: u32,
+    /// Items of the successful read before the last one (from the previous status file).
+    pub items_previous_run: Option<u32>,
+    pub items_total: u64,
+    /// Share of stored items without a date of their own (0.0–1.0; `None` with no items).
+    pub undated_share: Option<f64>,
+    /// `None`: due now (never read yet).
+    pub next_due: Option<DateTime<Utc>>,
+    /// Every warning joined with `; ` (`None` when all is well).
+    pub warning: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl SourceStatus {
+    pub fn failing(&self) -> bool {
+        self.enabled && self.consecutive_failures > 0
+    }
+
+    pub fn needs_attention(&self) -> bool {
+        self.failing() || (self.enabled && !self.warnings.is_empty())
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
+struct StatusFile {
+    #[serde(default)]
+    sources: Vec<SourceStatus>,
+}
+
+/// The per-source records of a status file written earlier (empty when there is none or it
+/// cannot be read: it is only a memory of the previous counts).
+pub fn read_previous(path: &Path) -> HashMap<String, SourceStatus> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<StatusFile>(&bytes).ok())
+        .map(|f| f.sources.into_iter().map(|s| (s.id.clone(), s)).collect())
+        .unwrap_or_default()
+}
+
+/// Every configured source's status, in config order.
+pub fn collect(
+    config: &Config,
+    state: &State,
+    previous: &HashMap<String, SourceStatus>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SourceStatus>, StateError> {
+    let mut out = Vec::with_capacity(config.sources.len());
+    for source in &config.sources {
+        let h = state.health(&source.id)?;
+        let (total, undated) = state.item_counts(&source.id)?;
+        let before = previous.get(&source.id);
+        // A new successful read since the previous file: its count becomes "previous".
+        let items_previous_run = match before {
+            Some(p) if p.last_success == h.last_success => p.items_previous_run,
+            Some(p) if p.last_success.is_some() => Some(p.items_last_run),
+            _ => None,
+        };
+        let mut s = SourceStatus {
+            id: source.id.clone(),
+            enabled: source.enabled,
+            location: source.location_label(),
+            last_attempt: h.last_attempt,
+            last_success: h.last_success,
+            last_error_at: h.last_error_at,
+            last_error: h.last_error,
+            consecutive_failures: h.consecutive_failures,
+            items_last_run: h.items_last_run,
+            items_previous_run,
+            items_total: total,
+            undated_share: (total > 0).then(|| undated as f64 / total as f64),
+            next_due: h.next_due,
+            warning: None,
+            warnings: Vec::new(),
+        };
+        if source.enabled {
+            s.warnings = warnings_of(&s, undated, now);
+            s.warning = (!s.warnings.is_empty()).then(|| s.warnings.join("; "));
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// The warnings for one source (see the module notes).
+fn warnings_of(s: &SourceStatus, undated: u64, now: DateTime<Utc>) -> Vec<String> {
+    let mut w = Vec::new();
+    if s.last_success.is_some() && s.items_last_run == 0 {
+        w.push("its last read gave 0 items".to_owned());
+    } else if let Some(prev) = s.items_previous_run
+        && prev >= DROP_MIN_PREVIOUS
+        && s.items_last_run.saturating_mul(2) < prev
+    {
+        w.push(format!(
+            "item count fell from {prev} to {} since the read before",
+            s.items_last_run
+        ));
+    }
+    let stale = chrono::Duration::days(STALE_DAYS);
+    match (s.last_success, s.last_attempt) {
+        (Some(ok), _) if now.signed_duration_since(ok) >= stale => w.push(format!(
+            "no successful read for {} days",
+            now.signed_duration_since(ok).num_days()
+        )),
+        (None, Some(first))
+            if s.consecutive_failures > 0 && now.signed_duration_since(first) >= stale =>
+        {
+            w.push("never read successfully".to_owned())
+        }
+        _ => {}
+    }
+    if s.items_total > 0 && undated == s.items_total {
+        w.push("no stored item has a date of its own (all fell back to first seen)".to_owned());
+    }
+    w
+}
+
+/// The status file's bytes: `{"sources": [...]}`, pretty, ending in a newline.
+pub fn render_json(statuses: &[SourceStatus]) -> String {
+    let file = serde_json::json!({ "sources": statuses });
+    let mut out = serde_json::to_string_pretty(&file).unwrap_or_else(|_| "{}".to_owned());
+    out.push('\n');
+    out
+}
+
+fn when(t: Option<DateTime<Utc>>, none: &str) -> String {
+    t.map_or_else(
+        || none.to_owned(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+/// A fixed-width table, one line per source (times in UTC), then one line per problem.
+pub fn render_table(statuses: &[SourceStatus]) -> String {
+    let header = [
+        "SOURCE",
+        "LAST SUCCESS",
+        "LAST ERROR",
+        "FAILS",
+        "ITEMS",
+        "TOTAL",
+        "UNDATED",
+        "NEXT DUE",
+        "WARNING",
+    ];
+    let mut rows: Vec<[String; 9]> = Vec::new();
+    for s in statuses {
+        let error = match (&s.last_error, s.last_error_at) {
+            (Some(e), Some(at)) if s.consecutive_failures > 0 => {
+                format!("{} {}", when(Some(at), ""), shorten(e, 40))
+            }
+            (_, Some(at)) => format!("{} (recovered)", when(Some(at), "")),
+            _ => "-".to_owned(),
+        };
+        rows.push([
+            if s.enabled {
+                s.id.clone()
+            } else {
+                format!("{} (disabled)", s.id)
+            },
+            when(s.last_success, "never"),
+            error,
+            s.consecutive_failures.to_string(),
+            s.items_last_run.to_string(),
+            s.items_total.to_string(),
+            s.undated_share
+                .map_or_else(|| "-".to_owned(), |u| format!("{:.0}%", u * 100.0)),
+            when(s.next_due, "now"),
+            s.warning.clone().unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[&str]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths.iter()).enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&mut out, &header);
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(&mut out, &cells);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap()
+    }
+
+    fn base() -> SourceStatus {
+        SourceStatus {
+            id: "blog".into(),
+            enabled: true,
+            location: "https://blog.test/feed".into(),
+            last_attempt: Some(at(20)),
+            last_success: Some(at(20)),
+            items_last_run: 10,
+            items_total: 10,
+            ..SourceStatus::default()
+        }
+    }
+
+    #[test]
+    fn warnings_for_silent_failures() {
+        let now = at(21);
+        assert!(warnings_of(&base(), 0, now).is_empty());
+
+        let zero = SourceStatus {
+            items_last_run: 0,
+            ..base()
+        };
+        assert_eq!(warnings_of(&zero, 0, now), ["its last read gave 0 items"]);
+
+        let drop = SourceStatus {
+            items_last_run: 4,
+            items_previous_run: Some(10),
+            ..base()
+        };
+        assert_eq!(
+            warnings_of(&drop, 0, now),
+            ["item count fell from 10 to 4 since the read before"]
+        );
+        let half = SourceStatus {
+            items_last_run: 5,
+            items_previous_run: Some(10),
+            ..base()
+        };
+        assert!(
+            warnings_of(&half, 0, now).is_empty(),
+            "exactly half is fine"
+        );
+        let small = SourceStatus {
+            items_last_run: 1,
+            items_previous_run: Some(3),
+            ..base()
+        };
+        assert!(warnings_of(&small, 0, now).is_empty(), "too few to judge");
+
+        assert_eq!(
+            warnings_of(&base(), 0, at(24)),
+            ["no successful read for 4 days"]
+        );
+        assert_eq!(
+            warnings_of(&base(), 10, now),
+            ["no stored item has a date of its own (all fell back to first seen)"]
+        );
+    }
+
+    #[test]
+    fn table_has_one_line_per_source() {
+        let mut failing = base();
+        failing.id = "down".into();
+        failing.consecutive_failures = 2;
+        failing.last_error = Some("HTTP 500\nInternal".into());
+        failing.last_error_at = Some(at(21));
+        failing.warning = Some("x".into());
+        let table = render_table(&[base(), failing]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("SOURCE  "));
+        assert!(lines[1].starts_with("blog  "));
+        assert!(lines[2].contains("2026-11-21 12:00 HTTP 500 Internal"));
+        assert!(lines[2].ends_with("  x"));
+    }
+}
