@@ -196,12 +196,13 @@ def write(path, text):
         f.write(text)
 
 
-def configs(out, n, port, group):
+def configs(out, n, port, group, host_delay):
     site = os.path.join(out, "site")
+    delay = [f'host_delay = "{host_delay}"'] if host_delay else []
     feeds = ["[settings]", 'out_dir = "out-feeds"', 'state = "state-feeds/feedwright.db"',
-             'base_url = "https://planet.example/"', ""]
+             'base_url = "https://planet.example/"'] + delay + [""]
     pages = ["[settings]", 'out_dir = "out-pages"', 'state = "state-pages/feedwright.db"',
-             'base_url = "https://planet.example/"', ""]
+             'base_url = "https://planet.example/"'] + delay + [""]
     rsspls = ["[rsspls]", 'output = "out-rsspls"', ""]
     for i in range(n):
         g = i // group
@@ -267,6 +268,7 @@ def main():
     ap.add_argument("--group", type=int, default=50, help="sources per output feed")
     ap.add_argument("--change", type=float, default=0.0, help="fraction of sources to update")
     ap.add_argument("--round", type=int, default=1, help="which change round (1, 2, …)")
+    ap.add_argument("--host-delay", default="", help="host_delay for feedwright (default: its own)")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     site = os.path.join(out, "site")
@@ -280,7 +282,7 @@ def main():
     for i in range(a.n):
         write(os.path.join(site, "p", f"{i:05d}.html"), list_page(a.seed, i, 0))
         write(os.path.join(site, "f", f"{i:05d}.xml"), rss_feed(a.seed, i, 0))
-    configs(out, a.n, a.port, a.group)
+    configs(out, a.n, a.port, a.group, a.host_delay)
 
 
 if __name__ == "__main__":

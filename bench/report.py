@@ -16,6 +16,7 @@ COLS = ["n", "tool", "phase", "pinned", "wall", "user", "sys", "rss_kb", "reques
 def load_runs():
     runs = {}
     for path in glob.glob(os.path.join(D, "results-*.tsv")):
+        delay = "0s" if "-delay0s" in path else ""
         for line in open(path):
             f = line.rstrip("\n").split("\t")
             if len(f) != len(COLS):
@@ -25,7 +26,11 @@ def load_runs():
                 r[k] = float(r[k] or "nan")
             r["cpu"] = r["user"] + r["sys"]
             r["rss_mb"] = int(r["rss_kb"] or 0) / 1024
-            runs[(int(r["n"]), r["tool"], r["phase"], r["pinned"])] = r
+            key = (int(r["n"]), r["tool"], r["phase"], r["pinned"])
+            if delay:
+                scaling[key] = r
+            else:
+                runs[key] = r
     return runs
 
 
@@ -56,17 +61,22 @@ def ok(flag):
     return "met" if flag else "**not met**"
 
 
+scaling = {}
 runs = load_runs()
 parse = load_parse()
 ns = sorted({k[0] for k in runs} | set(parse))
+ns = ns or sorted({k[0] for k in scaling})
+sns = sorted({k[0] for k in scaling})
 main_n = 500 if 500 in ns else (max(ns) if ns else None)
+LOAD = open("/proc/loadavg").read().split()[0]
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 print("# feedwright benchmark results\n")
 print(f"Written by `bench/run.sh` (bench/report.py). Machine: {os.cpu_count()} cores, {cpu}; "
       f"{platform.system()} {platform.release()}. feedwright {sh('git rev-parse --short HEAD')}"
       f"{' (dirty tree)' if sh('git status --porcelain -- src Cargo.toml') else ''}; "
       f"{sh(os.path.join(D, 'rsspls/bin/rsspls') + ' --version') or 'rsspls not installed'}; "
-      f"nginx pinned to CPU 1; `pinned` runs under `taskset -c 0`.\n")
+      f"nginx pinned to CPU 1; `pinned` runs under `taskset -c 0`. Load average when reported: "
+      f"{LOAD} (other sessions share this machine).\n")
 print("Wall and CPU (user+sys) in seconds, peak RSS in MB (`/usr/bin/time -v`), requests = nginx "
       "access-log lines during the run, rewritten = output files whose mtime changed in the warm "
       "run. `fw-feeds`: feedwright on N RSS feeds; `fw-pages`: feedwright on N list pages "
@@ -143,23 +153,26 @@ if main_n is not None:
         w = runs.get((main_n, tool, "warm", "0"))
         if w:
             print(f"| {tool} warm: no output file rewritten | {w['rewritten']} rewritten | {ok(w['rewritten'] == '0')} |")
-    big = max(ns)
+    big = max(sns) if sns else 0
     if big >= 5000:
         for tool in ("fw-feeds", "fw-pages"):
-            r = runs.get((big, tool, "cold", "0"))
+            r = scaling.get((big, tool, "cold", "0"))
             if r:
                 print(f"| {big} sources cold ({tool}): peak RSS ≤ 150 MB | {r['rss_mb']:.1f} MB | {ok(r['exit'] == '0' and r['rss_mb'] <= 150)} |")
     print()
 
-if len(ns) > 1:
-    print("## Scaling (unpinned)\n")
+if sns:
+    print("## Scaling (unpinned, `host_delay = \"0s\"`)\n")
+    print("`bench/run.sh --scaling`: the same workload at each N, with `host_delay = \"0s\"` so that "
+          "the list pages measure CPU and memory rather than the 1 s politeness sleep between "
+          "robots.txt and the page.\n")
     print("| N | tool | cold wall s | cold CPU s | cold RSS MB | warm wall s | warm CPU s | warm RSS MB | changed wall s | cold CPU ms / source |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n in ns:
+    for n in sns:
         for tool in ("fw-feeds", "fw-pages", "rsspls"):
-            c = runs.get((n, tool, "cold", "0"))
-            w = runs.get((n, tool, "warm", "0"))
-            ch = runs.get((n, tool, "changed", "0"))
+            c = scaling.get((n, tool, "cold", "0"))
+            w = scaling.get((n, tool, "warm", "0"))
+            ch = scaling.get((n, tool, "changed", "0"))
             if not c:
                 continue
             print(f"| {n} | {tool} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['rss_mb']:.1f} | "

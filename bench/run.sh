@@ -5,7 +5,9 @@
 #                                parse throughput; writes bench/results/latest.md
 #   bench/run.sh --smoke         N=20, no peers, short parse timings; writes nothing in the repo
 #   bench/run.sh --n 5000        another size (results kept in $BENCH_DIR/results-5000.tsv)
-#   bench/run.sh --scaling       N = 50, 500, 5000 in turn, then the report with a scaling table
+#   bench/run.sh --scaling       N = 50, 500, 5000 in turn (unpinned only, host_delay = "0s" so
+#                                that list pages measure CPU and memory, not the politeness
+#                                sleep), then the report with a scaling table
 #   bench/run.sh --no-peers      skip rsspls and feedparser
 #   bench/run.sh --report        only rebuild bench/results/latest.md from what is in $BENCH_DIR
 #
@@ -24,11 +26,13 @@ NS=()
 PEERS=1
 SMOKE=0
 REPORT_ONLY=0
+SCALING=0
+HOST_DELAY="${HOST_DELAY:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; PEERS=0; NS=(20) ;;
     --n) shift; NS+=("$1") ;;
-    --scaling) NS=(50 500 5000) ;;
+    --scaling) NS=(50 500 5000); SCALING=1; HOST_DELAY=0s ;;
     --no-peers) PEERS=0 ;;
     --report) REPORT_ONLY=1 ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
@@ -115,21 +119,21 @@ reset_state() {
 
 for N in "${NS[@]}"; do
   W="$BENCH_DIR/w$N"
-  TSV="$BENCH_DIR/results-$N.tsv"
   echo "== N=$N: generating the workload in $W"
   stop_nginx
   rm -rf "$W"
-  python3 "$ROOT/bench/gen.py" --n "$N" --seed "$SEED" --port "$PORT" --out "$W"
+  python3 "$ROOT/bench/gen.py" --n "$N" --seed "$SEED" --port "$PORT" --out "$W" --host-delay "$HOST_DELAY"
   echo "   $(du -sb "$W/site/p" | cut -f1) bytes of list pages, $(du -sb "$W/site/f" | cut -f1) bytes of feeds"
   : > "$W/access.log"
   taskset -c 1 nginx -c "$W/nginx.conf" -e "$W/nginx-error.log"
   NGINX_CONF="$W/nginx.conf"
   sleep 0.5
+  TSV="$BENCH_DIR/results-$N${HOST_DELAY:+-delay$HOST_DELAY}.tsv"
   : > "$TSV"
   tools=(fw-feeds fw-pages)
   [ $PEERS = 1 ] && tools+=(rsspls)
   pins=(0)
-  [ $SMOKE = 0 ] && pins+=(1)
+  [ $SMOKE = 0 ] && [ $SCALING = 0 ] && pins+=(1)
   round=0
   for pinned in "${pins[@]}"; do
     reset_state
@@ -150,6 +154,7 @@ for N in "${NS[@]}"; do
   done
   stop_nginx
   echo "== N=$N: single-threaded parse throughput (pinned to CPU 0)"
+  if [ $SCALING = 1 ] && [ "$N" != 500 ]; then rm -rf "$W/site"; continue; fi
   taskset -c 0 cargo bench --quiet --bench parse -- "$W/site" | tee "$BENCH_DIR/parse-$N.txt"
   if [ $PEERS = 1 ]; then
     taskset -c 0 "$VENV/bin/python" "$ROOT/bench/feedparser_bench.py" "$W/site/f" | tee -a "$BENCH_DIR/parse-$N.txt"

@@ -3,7 +3,8 @@
 //! limit), feed-rs alone, our `read_feed` (repair + feed-rs + mapping), `read_feed` +
 //! `normalise_feed`, and HTML sanitising on its own (it runs only for new or changed items), so
 //! that parse+normalise without sanitising can be derived. For the list pages: html5ever's
-//! tokenizer alone and scraper's full parse (tokenizer + tree builder).
+//! tokenizer alone, scraper's full parse (tokenizer + tree builder), and our `extract_items`
+//! (+ `normalise_feed`) with the selectors of the generated `pages.toml`.
 //!
 //! `cargo bench --bench parse -- SITE_DIR [N]` reads SITE_DIR/f/*.xml and SITE_DIR/p/*.html
 //! (the first N of each). Each measurement repeats passes over all documents for at least
@@ -11,8 +12,11 @@
 //! `name<TAB>MB<TAB>seconds<TAB>MB/s<TAB>docs/s`.
 
 use chrono::{DateTime, Utc};
+use feedwright::model::SourceFeed;
+use feedwright::normalise::date::DateContext;
 use feedwright::normalise::{NormaliseContext, normalise_feed, sanitise_html};
 use feedwright::source::feed::{ReadContext, read_feed};
+use feedwright::source::html::extract_items;
 use html5ever::tendril::{StrTendril, Tendril};
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -145,6 +149,56 @@ fn main() {
             min,
             tokenize,
         );
+        // Our extraction with the selectors of the generated pages.toml (its first source).
+        let config = feedwright::config::load(&site.with_file_name("pages.toml"));
+        match config.as_ref().ok().and_then(|c| c.sources.first()) {
+            Some(source) if source.css_selectors.is_some() => {
+                let selectors = source.css_selectors.as_ref().expect("checked");
+                let page_url: url::Url =
+                    "http://127.1.0.1:18088/p/00000.html".parse().expect("url");
+                let dates = DateContext {
+                    now,
+                    timezone: Some(chrono_tz::UTC),
+                    language: None,
+                    day_first: false,
+                    format: None,
+                };
+                let extract = |b: &[u8]| {
+                    let text = feedwright::source::repair::decode(b, None).text;
+                    extract_items(&text, &page_url, selectors, &dates)
+                };
+                measure(
+                    "pages: decode + extract_items (parse + selectors + dates)",
+                    &pages,
+                    min,
+                    |b| extract(b).items.len(),
+                );
+                let norm_ctx = NormaliseContext {
+                    source_id: "p00000",
+                    title_override: None,
+                    feed_url: Some(&page_url),
+                    now,
+                };
+                measure(
+                    "pages: extract_items + normalise_feed (incl. sanitising)",
+                    &pages,
+                    min,
+                    |b| {
+                        let page = extract(b);
+                        let raw = SourceFeed {
+                            title: page.title,
+                            items: page.items,
+                            ..SourceFeed::default()
+                        };
+                        normalise_feed(raw, &norm_ctx).items.len()
+                    },
+                );
+            }
+            _ => println!(
+                "# pages: no pages.toml with selectors beside {}",
+                site.display()
+            ),
+        }
         measure(
             "pages: scraper Html::parse_document (full parse)",
             &pages,
