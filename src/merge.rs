@@ -237,31 +237,47 @@ fn join_similar_titles(items: &[Item], groups: &mut Groups) {
         sets.push(Some(set));
     }
     let rarity = |t: &usize| (freq.get(*t).copied().unwrap_or(0), *t);
+    // Each item's date (seconds) and first source as a number, so the cheap tests of a
+    // candidate pair are array reads, not string compares and date conversions.
+    let mut source_no: HashMap<&str, usize> = HashMap::new();
+    let meta: Vec<(Option<i64>, Option<usize>)> = items
+        .iter()
+        .map(|i| {
+            let next = source_no.len();
+            let src = i
+                .source_ids
+                .first()
+                .map(|s| *source_no.entry(s.as_str()).or_insert(next));
+            (i.sort_date().map(|d| d.timestamp()), src)
+        })
+        .collect();
+    let window_secs = TITLE_WINDOW_HOURS * 3600;
     let mut index: HashMap<usize, Vec<usize>> = HashMap::new();
-    let window = chrono::Duration::hours(TITLE_WINDOW_HOURS);
+    // `checked_by[other] == at`: `other` was already compared with `at` (O(1), where a list of
+    // the candidates seen made the loop quadratic in the bucket size).
+    let mut checked_by: Vec<usize> = vec![usize::MAX; sets.len()];
     for (at, set) in sets.iter().enumerate() {
         let Some(set) = set else { continue };
-        let (Some(item), Some(date)) = (items.get(at), items.get(at).and_then(Item::sort_date))
-        else {
+        let Some(&(Some(date), src)) = meta.get(at) else {
             continue;
         };
         let mut ranked = set.clone();
         ranked.sort_by_key(rarity);
         let n = ranked.len();
         let prefix = n - (JACCARD_NUM * n).div_ceil(JACCARD_DEN) + 1;
-        let mut seen: Vec<usize> = Vec::new();
         for token in ranked.iter().take(prefix) {
             let bucket = index.entry(*token).or_default();
             for &other in bucket.iter() {
-                if seen.contains(&other) {
-                    continue;
+                match checked_by.get_mut(other) {
+                    Some(mark) if *mark != at => *mark = at,
+                    _ => continue,
                 }
-                seen.push(other);
-                let (Some(o), Some(Some(oset))) = (items.get(other), sets.get(other)) else {
+                let (Some(&(odate, osrc)), Some(Some(oset))) = (meta.get(other), sets.get(other))
+                else {
                     continue;
                 };
-                let same_source = o.source_ids.first() == item.source_ids.first();
-                let close = o.sort_date().is_some_and(|d| (d - date).abs() <= window);
+                let same_source = osrc == src;
+                let close = odate.is_some_and(|d| (d - date).abs() <= window_secs);
                 if same_source || !close {
                     continue;
                 }
