@@ -154,7 +154,7 @@ for N in "${NS[@]}"; do
   done
   stop_nginx
   echo "== N=$N: single-threaded parse throughput (pinned to CPU 0)"
-  if [ $SCALING = 1 ] && [ "$N" != 500 ]; then rm -rf "$W/site"; continue; fi
+  if [ $SCALING = 1 ]; then rm -rf "$W/site"; continue; fi   # parse throughput: the main run
   taskset -c 0 cargo bench --quiet --bench parse -- "$W/site" | tee "$BENCH_DIR/parse-$N.txt"
   if [ $PEERS = 1 ]; then
     taskset -c 0 "$VENV/bin/python" "$ROOT/bench/feedparser_bench.py" "$W/site/f" | tee -a "$BENCH_DIR/parse-$N.txt"

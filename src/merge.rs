@@ -252,21 +252,40 @@ fn join_similar_titles(items: &[Item], groups: &mut Groups) {
         })
         .collect();
     let window_secs = TITLE_WINDOW_HOURS * 3600;
-    let mut index: HashMap<usize, Vec<usize>> = HashMap::new();
+    // Items are visited oldest first, so each bucket holds its entries in date order and those
+    // more than the window older than the current item can be dropped from its front: they
+    // can never be close to a later item. That keeps buckets as small as one window's titles
+    // rather than the whole history. (Which pairs are compared does not depend on the visiting
+    // order: a pair is a candidate when its prefixes share a token, under one global ranking.)
+    let mut index: HashMap<usize, std::collections::VecDeque<usize>> = HashMap::new();
     // `checked_by[other] == at`: `other` was already compared with `at` (O(1), where a list of
     // the candidates seen made the loop quadratic in the bucket size).
     let mut checked_by: Vec<usize> = vec![usize::MAX; sets.len()];
-    for (at, set) in sets.iter().enumerate() {
-        let Some(set) = set else { continue };
-        let Some(&(Some(date), src)) = meta.get(at) else {
+    let mut order: Vec<(i64, usize)> = meta
+        .iter()
+        .enumerate()
+        .filter_map(|(at, (date, _))| date.map(|d| (d, at)))
+        .collect();
+    order.sort_unstable();
+    for (date, at) in order {
+        let Some(Some(set)) = sets.get(at) else {
             continue;
         };
+        let src = meta.get(at).and_then(|m| m.1);
         let mut ranked = set.clone();
         ranked.sort_by_key(rarity);
         let n = ranked.len();
         let prefix = n - (JACCARD_NUM * n).div_ceil(JACCARD_DEN) + 1;
         for token in ranked.iter().take(prefix) {
             let bucket = index.entry(*token).or_default();
+            while bucket
+                .front()
+                .and_then(|&o| meta.get(o))
+                .and_then(|m| m.0)
+                .is_some_and(|d| date - d > window_secs)
+            {
+                bucket.pop_front();
+            }
             for &other in bucket.iter() {
                 match checked_by.get_mut(other) {
                     Some(mark) if *mark != at => *mark = at,
@@ -287,7 +306,7 @@ fn join_similar_titles(items: &[Item], groups: &mut Groups) {
                     groups.union(at, other);
                 }
             }
-            bucket.push(at);
+            bucket.push_back(at);
         }
     }
 }
