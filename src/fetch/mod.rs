@@ -361,58 +361,6 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// A plain client with the global settings. Superseded by [`Fetcher`]; kept so callers that
-/// have not moved yet still build.
-pub fn build_client(settings: &Settings) -> Result<reqwest::Client, FetchError> {
-    client::build(settings.connect_timeout)
-}
-
-/// One unconditional fetch with no politeness (no retries, robots or host limit). Superseded by
-/// [`Fetcher::fetch`]; kept so callers that have not moved yet still build.
-pub async fn fetch_source(
-    client: &reqwest::Client,
-    settings: &Settings,
-    source: &SourceConfig,
-) -> Result<Fetched, FetchError> {
-    let limit = source.max_body_size.unwrap_or(settings.max_body_size);
-    let none = Validators::default();
-    let outcome = match &source.location {
-        Location::Path(path) => file::read_file(path, &none, limit).await?,
-        Location::Url(url) => {
-            let ua = source.user_agent.as_deref().unwrap_or(&settings.user_agent);
-            let exchange = client::Exchange {
-                url,
-                headers: client::request_headers(url.as_str(), ua, &source.headers, &none)?,
-                timeout: source.timeout.unwrap_or(settings.timeout),
-                limit,
-                conditional: false,
-                now: Utc::now(),
-            };
-            match client::exchange(client, exchange).await? {
-                client::Answer::Document(document, validators) => FetchOutcome::Fetched {
-                    document,
-                    validators,
-                },
-                client::Answer::NotModified => FetchOutcome::NotModified,
-                client::Answer::Busy { status, .. } => {
-                    return Err(FetchError::Status {
-                        url: url.to_string(),
-                        status,
-                    });
-                }
-            }
-        }
-    };
-    match outcome {
-        FetchOutcome::Fetched { document, .. } => Ok(document),
-        // Nothing conditional was sent, so this cannot happen; say so rather than panic.
-        FetchOutcome::NotModified => Err(FetchError::Transport {
-            url: source.location_label(),
-            message: "unexpected 304 to an unconditional request".into(),
-        }),
-    }
-}
-
 /// `text/xml; charset="ISO-8859-1"` → (`text/xml`, `ISO-8859-1`).
 pub fn split_content_type(value: &str) -> (Option<String>, Option<String>) {
     let mut parts = value.split(';');
