@@ -510,6 +510,29 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
     })
 }
 
+/// The `id` of a `[[source]]` or `[[feed]]`: present (else `missing` at the table's `span`)
+/// and made only of `a-z`, `0-9`, `_` and `-`.
+fn required_id<'r>(
+    ctx: &Ctx<'_>,
+    value: Option<&'r Spanned<String>>,
+    span: Range<usize>,
+    key: &str,
+    missing: &str,
+) -> Result<(&'r Spanned<String>, String)> {
+    let Some(id_value) = value else {
+        return Err(ctx.err(span, key.to_string(), missing));
+    };
+    let id = id_value.get_ref().clone();
+    if !is_valid_id(&id) {
+        return Err(ctx.err(
+            id_value.span(),
+            key.to_string(),
+            format!("invalid id `{id}`: use only a-z, 0-9, `_` and `-`"),
+        ));
+    }
+    Ok((id_value, id))
+}
+
 fn build_source(
     ctx: &Ctx<'_>,
     key: &str,
@@ -517,21 +540,13 @@ fn build_source(
     span: Range<usize>,
 ) -> Result<(SourceConfig, Range<usize>)> {
     let k = |field: &str| format!("{key}.{field}");
-    let Some(id_value) = &raw.id else {
-        return Err(ctx.err(
-            span,
-            k("id"),
-            "missing `id`: give each source a unique id such as id = \"my-blog\"",
-        ));
-    };
-    let id = id_value.get_ref().clone();
-    if !is_valid_id(&id) {
-        return Err(ctx.err(
-            id_value.span(),
-            k("id"),
-            format!("invalid id `{id}`: use only a-z, 0-9, `_` and `-`"),
-        ));
-    }
+    let (id_value, id) = required_id(
+        ctx,
+        raw.id.as_ref(),
+        span.clone(),
+        &k("id"),
+        "missing `id`: give each source a unique id such as id = \"my-blog\"",
+    )?;
     let line = ctx.line(&id_value.span());
 
     let location = match (&raw.url, &raw.path) {
@@ -858,21 +873,13 @@ fn build_feed(
     source_ids: &[&str],
 ) -> Result<(FeedConfig, Range<usize>)> {
     let k = |field: &str| format!("{key}.{field}");
-    let Some(id_value) = &raw.id else {
-        return Err(ctx.err(
-            span,
-            k("id"),
-            "missing `id`: give each feed a unique id such as id = \"news\" (it names the files in out/)",
-        ));
-    };
-    let id = id_value.get_ref().clone();
-    if !is_valid_id(&id) {
-        return Err(ctx.err(
-            id_value.span(),
-            k("id"),
-            format!("invalid id `{id}`: use only a-z, 0-9, `_` and `-`"),
-        ));
-    }
+    let (id_value, id) = required_id(
+        ctx,
+        raw.id.as_ref(),
+        span.clone(),
+        &k("id"),
+        "missing `id`: give each feed a unique id such as id = \"news\" (it names the files in out/)",
+    )?;
     if RESERVED_FEED_IDS.contains(&id.as_str()) {
         return Err(ctx.err(
             id_value.span(),

@@ -107,22 +107,10 @@ fn tokenise<'s>(text: &'s str, out: &mut Vec<Tok<'s>>) -> Option<()> {
         }
         let mut end = start + c.len_utf8();
         let kind = if c.is_ascii_digit() {
-            while let Some(&(j, d)) = it.peek() {
-                if !d.is_ascii_digit() {
-                    break;
-                }
-                end = j + d.len_utf8();
-                it.next();
-            }
+            end = extend_run(&mut it, end, |d| d.is_ascii_digit());
             Kind::Num
         } else if c.is_alphabetic() {
-            while let Some(&(j, d)) = it.peek() {
-                if !d.is_alphabetic() {
-                    break;
-                }
-                end = j + d.len_utf8();
-                it.next();
-            }
+            end = extend_run(&mut it, end, char::is_alphabetic);
             Kind::Word
         } else if c.is_ascii() {
             Kind::Sym(c as u8)
@@ -943,6 +931,23 @@ fn week_date(year: i32, week: u32, day: u32) -> Option<NaiveDate> {
         _ => return None,
     };
     NaiveDate::from_isoywd_opt(year, week, wd)
+}
+
+/// Consume the characters that follow a token's first one while `keep` holds; the token's
+/// new end (a byte offset). Shared by this tokeniser and the human-date one.
+pub(super) fn extend_run(
+    it: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+    mut end: usize,
+    keep: impl Fn(char) -> bool,
+) -> usize {
+    while let Some(&(j, d)) = it.peek() {
+        if !keep(d) {
+            break;
+        }
+        end = j + d.len_utf8();
+        it.next();
+    }
+    end
 }
 
 #[cfg(test)]

@@ -250,22 +250,10 @@ fn tokenise(s: &str) -> Vec<Tok<'_>> {
         }
         let mut end = start + c.len_utf8();
         let kind = if c.is_ascii_digit() {
-            while let Some(&(j, d)) = it.peek() {
-                if !d.is_ascii_digit() {
-                    break;
-                }
-                end = j + d.len_utf8();
-                it.next();
-            }
+            end = super::absolute::extend_run(&mut it, end, |d| d.is_ascii_digit());
             Kind::Num
         } else if c.is_alphabetic() {
-            while let Some(&(j, d)) = it.peek() {
-                if !d.is_alphabetic() {
-                    break;
-                }
-                end = j + d.len_utf8();
-                it.next();
-            }
+            end = super::absolute::extend_run(&mut it, end, char::is_alphabetic);
             Kind::Word
         } else {
             Kind::Sym(c)
