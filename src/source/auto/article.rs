@@ -162,17 +162,10 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
 
     // Title.
     static TITLE: LazyLock<Selector> = LazyLock::new(|| meta::sel("title"));
-    static H1: LazyLock<Selector> = LazyLock::new(|| meta::sel("h1"));
     let html_title = doc
         .select(&TITLE)
         .next()
         .map(|t| clean_text(&t.text().collect::<String>()));
-    let h1s: Vec<String> = doc
-        .select(&H1)
-        .take(10)
-        .map(|h| clean_text(&h.text().collect::<Vec<_>>().join(" ")))
-        .filter(|h| !h.is_empty())
-        .collect();
     let site_name = tags
         .site_name
         .as_deref()
@@ -183,6 +176,7 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         &[site_name.clone(), ld.site_name.as_deref().map(clean_text)],
         page_url.host_str(),
     );
+    let h1s = title::headlines(&doc, &sites);
     let candidates: Vec<Option<String>> = layers
         .iter()
         .map(|l| l.title.as_deref().map(clean_text))

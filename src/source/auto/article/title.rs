@@ -1,11 +1,16 @@
 //! Headlines without the site's name. `<title>` and often `og:title` read "Title | Site",
 //! "Site - Title" or "Title – Site"; the part that names the site (og:site_name, the JSON-LD
 //! publisher or `WebSite`, the host name) is cut, and an `<h1>` that matches a part of the
-//! `<title>` is preferred to a guess.
+//! `<title>` is preferred to a guess. [`headlines`] reads the page's `<h1>`s as a reader sees
+//! them: the site's logo or name, screen-reader-only headings, navigation and related-post
+//! widgets are not the post's headline.
+
+use scraper::{ElementRef, Html, Selector};
+use std::sync::LazyLock;
 
 /// Separators between a headline and a site name, most specific first.
-const SEPARATORS: [&str; 9] = [
-    " | ", " || ", " – ", " — ", " - ", " :: ", " · ", " » ", " / ",
+const SEPARATORS: [&str; 10] = [
+    " | ", " || ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " / ",
 ];
 
 /// Lower-cased letters and digits only, for loose comparisons.
@@ -97,18 +102,38 @@ pub fn choose(
         && only.chars().count() <= 300
         && !names_site(only, sites)
     {
+        let sh = squash(only);
+        let stripped: Vec<String> = candidates
+            .iter()
+            .flatten()
+            .map(|c| strip_site(c, sites))
+            .collect();
         // An all-capitals headline is usually styling: the metadata title with the same
         // letters keeps the author's casing.
-        if !only.chars().any(char::is_lowercase) {
-            let sh = squash(only);
-            if let Some(c) = candidates
+        if !only.chars().any(char::is_lowercase)
+            && let Some(c) = stripped
                 .iter()
-                .flatten()
-                .map(|c| strip_site(c, sites))
                 .find(|c| squash(c) == sh && c.chars().any(char::is_lowercase))
-            {
-                return Some(c);
-            }
+        {
+            return Some(c.clone());
+        }
+        // So is a sentence-case headline shown capitalised by CSS: the metadata title with the
+        // same letters in Title Case is what readers see.
+        if let Some(c) = stripped
+            .iter()
+            .find(|c| squash(c) == sh && capitalised_words(c) >= capitalised_words(only) + 2)
+        {
+            return Some(c.clone());
+        }
+        // A kicker or dateline glued before the headline ("Blog: X", "Dec 18 2025 X"): the
+        // metadata title is the headline without it.
+        if let Some(c) = stripped.iter().find(|c| {
+            c.split_whitespace().count() >= 3
+                && only.len() > c.len()
+                && only.ends_with(c.as_str())
+                && is_kicker(only[..only.len() - c.len()].trim())
+        }) {
+            return Some(c.clone());
         }
         return Some(only.clone());
     }
@@ -134,6 +159,153 @@ pub fn choose(
         return Some(h);
     }
     Some(strip_site(title, sites))
+}
+
+/// The text of a heading as it is shown: text runs joined as written (an inline `<span>`
+/// inside a word does not split it), a space for `<br>` and block children, whitespace
+/// collapsed. Markup written as text (`30 Years of &lt;br&gt; Tags`) stays text.
+pub fn heading_text(e: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    let hidden = |n: &scraper::Node| {
+        n.as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "script" | "style" | "noscript" | "template" | "svg" | "button"
+            )
+        })
+    };
+    let spaced = |n: &scraper::Node| {
+        n.as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "br" | "div" | "p" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "small"
+            )
+        })
+    };
+    for edge in e.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if hidden(n.value()) {
+                    skip += 1;
+                } else if skip == 0 {
+                    if let scraper::Node::Text(t) = n.value() {
+                        out.push_str(t);
+                    } else if spaced(n.value()) {
+                        out.push(' ');
+                    }
+                }
+            }
+            ego_tree::iter::Edge::Close(n) => {
+                if hidden(n.value()) {
+                    skip = skip.saturating_sub(1);
+                } else if skip == 0 && spaced(n.value()) {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    let out: String = out
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .collect();
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a heading is the site's logo or name, or hidden from view (screen-reader text).
+fn is_site_or_hidden(h: ElementRef<'_>) -> bool {
+    let v = h.value();
+    if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    // The heading and its first child (`<h1><a class="logo">`) say what the heading holds.
+    let own = std::iter::once(h).chain(h.children().filter_map(ElementRef::wrap).take(1));
+    own.into_iter().any(|e| {
+        let v = e.value();
+        format!(
+            "{} {}",
+            v.attr("class").unwrap_or(""),
+            v.attr("id").unwrap_or("")
+        )
+        .split_whitespace()
+        .any(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("logo")
+                || t.contains("site-title")
+                || t.contains("site-name")
+                || t.contains("sitename")
+                || t.contains("site_title")
+                || t.contains("brand")
+                || t.contains("screen-reader")
+                || t == "sr-only"
+                || t.contains("visually-hidden")
+                || t.contains("visuallyhidden")
+                || t == "hidden"
+        })
+    })
+}
+
+/// Whether a heading sits in navigation, a footer, an aside or a related-posts widget. Layout
+/// wrappers named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the
+/// elements themselves and "related"/"recent" boxes count.
+fn in_page_furniture(h: ElementRef<'_>) -> bool {
+    h.ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(40)
+        .filter(|a| !matches!(a.value().name(), "body" | "html"))
+        .any(|a| {
+            let v = a.value();
+            matches!(v.name(), "nav" | "footer" | "aside")
+                || v.attr("class").is_some_and(|c| {
+                    c.split_whitespace().any(|t| {
+                        let t = t.to_ascii_lowercase();
+                        !t.starts_with("no-")
+                            && !t.starts_with("has-")
+                            && (t.contains("related") || t.contains("recent"))
+                    })
+                })
+        })
+}
+
+/// The page's `<h1>` texts that can be the post's headline, in document order, each once:
+/// not the site's logo or name (by class, or a text that is exactly a site name), not hidden, not in navigation, footers,
+/// sidebars or related-post widgets.
+pub fn headlines(doc: &Html, sites: &[String]) -> Vec<String> {
+    static H1: LazyLock<Selector> = LazyLock::new(|| super::meta::sel("h1"));
+    let mut out: Vec<String> = Vec::new();
+    for h in doc.select(&H1).take(20) {
+        if is_site_or_hidden(h) || in_page_furniture(h) {
+            continue;
+        }
+        let text = heading_text(h);
+        let is_site = sites.iter().any(|s| squash(s) == squash(&text));
+        if text.is_empty() || is_site || out.contains(&text) {
+            continue;
+        }
+        out.push(text);
+        if out.len() >= 10 {
+            break;
+        }
+    }
+    out
+}
+
+/// A label or dateline set before a headline: up to three words ending in a colon, a bar or a
+/// dash ("Blog:", "News |"), or two or three words with a digit ("Dec 18 2025").
+fn is_kicker(prefix: &str) -> bool {
+    let words = prefix.split_whitespace().count();
+    if words == 0 || words > 3 {
+        return false;
+    }
+    prefix.ends_with([':', '|', '-', '–', '—', '»'])
+        || (words >= 2 && prefix.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Words that start with a capital letter.
+fn capitalised_words(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count()
 }
 
 /// An `<h1>` that is the start or end of `title` at a separator.
@@ -180,6 +352,59 @@ mod tests {
             )
             .as_deref(),
             Some("Big News: part one")
+        );
+    }
+
+    #[test]
+    fn headlines_skip_logos_hidden_headings_and_repeats() {
+        let sites = site_names(&[Some("The Daily".into())], Some("daily.example"));
+        let doc = Html::parse_document(
+            r#"<body><header><h1 class="site-logo"><a href="/">Anything</a></h1></header>
+<h1>The Daily</h1><h1 class="sr-only">Hidden Words For Readers</h1>
+<article><h1>Big <span class="drop">N</span>ews<br>Today</h1></article>
+<section><h1>Big News Today</h1></section>
+<div class="related-posts"><h1>Another Post</h1></div><nav><h1>Menu</h1></nav></body>"#,
+        );
+        assert_eq!(headlines(&doc, &sites), vec!["Big News Today".to_string()]);
+    }
+
+    #[test]
+    fn headline_variants_that_yield_to_the_metadata_title() {
+        let sites = site_names(&[Some("Site".into())], Some("site.example"));
+        let pick = |h1: &str, meta: &str| {
+            choose(&[Some(meta.to_string())], None, &[h1.to_string()], &sites)
+        };
+        // Sentence case shown capitalised: the Title Case metadata is what readers see.
+        assert_eq!(
+            pick(
+                "How to install solar panels",
+                "How to Install Solar Panels | Site"
+            )
+            .as_deref(),
+            Some("How to Install Solar Panels")
+        );
+        // One capital more is an editorial choice: the headline stays.
+        assert_eq!(
+            pick("The best film of the year", "The Best film of the year").as_deref(),
+            Some("The best film of the year")
+        );
+        // A kicker or a dateline glued before the headline.
+        assert_eq!(
+            pick("Blog: Ten Ways to Cook Rice", "Ten Ways to Cook Rice").as_deref(),
+            Some("Ten Ways to Cook Rice")
+        );
+        assert_eq!(
+            pick("Dec 18 2025 Ten Ways to Cook Rice", "Ten Ways to Cook Rice").as_deref(),
+            Some("Ten Ways to Cook Rice")
+        );
+        // A headline that merely starts with one more word is the headline.
+        assert_eq!(
+            pick("The Ten Ways to Cook Rice", "Ten Ways to Cook Rice").as_deref(),
+            Some("The Ten Ways to Cook Rice")
+        );
+        assert_eq!(
+            strip_site("Ten Ways to Cook Rice • Site", &sites),
+            "Ten Ways to Cook Rice"
         );
     }
 }
