@@ -18,6 +18,7 @@
 //! | summary | JSON-LD `description` → `og:description`/`description` → the body's first paragraph |
 //! | content | see [`content`]; a JS app shell gives `js_rendered` (JSON-LD `articleBody` is used when present) |
 
+mod author;
 mod byline;
 pub mod content;
 mod meta;

@@ -94,6 +94,16 @@ pub fn clean_name(raw: &str) -> Option<String> {
             s.truncate(i);
         }
     }
+    // "Posted by David at December 16, 2025 11:15 AM": the date after the name.
+    static AT_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\s+(?:at|on|am|le|el)\s+[^\d]{0,16}\d.*$")
+            .unwrap_or_else(|_| unreachable!("static regex"))
+    });
+    if let Some(m) = AT_DATE.find(&s)
+        && m.start() > 0
+    {
+        s.truncate(m.start());
+    }
     let s = s
         .trim()
         .trim_matches(|c: char| matches!(c, ',' | ':' | '|' | '•' | '·' | '-' | '@'))
@@ -113,9 +123,17 @@ pub fn clean_name(raw: &str) -> Option<String> {
     if is_label(&s) {
         return None;
     }
-    if ["min read", "share", "comment", "read more", "admin@"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "min read",
+        "share",
+        "comment",
+        "read more",
+        "admin@",
+        "this author",
+        "all posts",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         return None;
     }
@@ -190,8 +208,9 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             r#"[class*="author-meta"]"#
         ))
     });
-    static SHORT: LazyLock<Selector> =
-        LazyLock::new(|| sel("p, span, div, li, a, strong, em, address, small"));
+    static SHORT: LazyLock<Selector> = LazyLock::new(|| {
+        sel("p, span, div, li, a, strong, em, address, small, h2, h3, h4, h5, h6")
+    });
     let mut out = Vec::new();
     // "Writer: NAME" as an avatar's alt text (Wix).
     for img in doc.select(&AVATAR).take(400) {
@@ -259,7 +278,10 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
             return vec![n];
         }
     }
-    label_then_name(doc).into_iter().collect()
+    label_then_name(doc)
+        .or_else(|| super::author::author_box(doc))
+        .into_iter()
+        .collect()
 }
 
 /// "Written by" alone in one element and the name in the next text runs (two elements side by
@@ -557,6 +579,15 @@ mod tests {
         assert_eq!(clean_name("Por Ana Pérez").as_deref(), Some("Ana Pérez"));
         assert_eq!(clean_name("https://x.example/profile"), None);
         assert_eq!(clean_name("3 min read"), None);
+        assert_eq!(
+            clean_name("Posted by David at December 16, 2025 11:15 AM").as_deref(),
+            Some("David")
+        );
+        assert_eq!(clean_name("More about this author"), None);
+        let doc = Html::parse_document(
+            r#"<article><p>Body text.</p><h3>Written by Cassie Hart</h3><p>Cassie writes.</p></article>"#,
+        );
+        assert_eq!(visible_authors(&doc), vec!["Cassie Hart".to_string()]);
     }
 
     #[test]

@@ -450,6 +450,9 @@ pub fn from_meta_tags(doc: &Html) -> Fields {
             }
         }
     }
+    if f.authors.is_empty() {
+        f.authors = labelled_author(&m);
+    }
     f.language = first(&["og:locale", "content-language", "dc.language", "language"])
         .map(|l| l.replace('_', "-"));
     if let Some(lang) = doc
@@ -486,6 +489,34 @@ pub fn from_meta_tags(doc: &Html) -> Fields {
         .and_then(|l| l.value().attr("href"))
         .map(str::to_string);
     f
+}
+
+/// The author in a card's label/data pair (`twitter:label1` "Written by", `twitter:data1` the
+/// name), as SEO plugins write it.
+fn labelled_author(m: &HashMap<String, Vec<String>>) -> Vec<String> {
+    for i in 1..=4 {
+        let label = m
+            .get(&format!("twitter:label{i}"))
+            .and_then(|v| v.first())
+            .map(|l| l.trim().to_lowercase());
+        if label.is_some_and(|l| {
+            matches!(
+                l.as_str(),
+                "written by"
+                    | "author"
+                    | "by"
+                    | "auteur"
+                    | "autor"
+                    | "geschrieben von"
+                    | "escrito por"
+            )
+        }) && let Some(name) = m.get(&format!("twitter:data{i}")).and_then(|v| v.first())
+            && !looks_like_url(name)
+        {
+            return vec![name.trim().to_string()];
+        }
+    }
+    Vec::new()
 }
 
 /// A string that is a link rather than a name (`article:author` is often a profile URL).
@@ -623,6 +654,14 @@ mod tests {
         assert_eq!(f.authors, vec!["Jo Doe".to_string()]);
         assert_eq!(f.language.as_deref(), Some("de"));
         assert_eq!(f.published, vec!["2025-12-23T00:05:00.000Z".to_string()]);
+    }
+
+    #[test]
+    fn labelled_author_in_card_metadata() {
+        let html = r#"<html><head><meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">
+<meta name="twitter:label2" content="Written by"><meta name="twitter:data2" content="Erin Spain"></head></html>"#;
+        let f = from_meta_tags(&Html::parse_document(html));
+        assert_eq!(f.authors, vec!["Erin Spain".to_string()]);
     }
 
     #[test]
