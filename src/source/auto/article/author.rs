@@ -15,7 +15,14 @@ fn is_name_like(name: &str) -> bool {
     if words.is_empty() || words.len() > 6 {
         return false;
     }
-    if !name.chars().next().is_some_and(char::is_uppercase) || name.contains(['?', '!', '©']) {
+    if !name.chars().next().is_some_and(char::is_uppercase)
+        || name.contains(['?', '!', '©'])
+        || name.chars().any(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    // Initials in an avatar ("CM") are not the name.
+    if words.len() == 1 && name.chars().count() <= 3 {
         return false;
     }
     !words.iter().any(|w| {

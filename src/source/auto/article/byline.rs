@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 /// Words that introduce an author's name in a byline, in the languages we read.
 static BYLINE: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)^\s*(?:written\s+by|posted\s+by|published\s+by|words\s+by|story\s+by|by|writer|author|autor|auteur|autore|von|por|par|door|di|av|af|przez)\s*[:\-–—]?\s+(.+)$",
+        r"(?i)^\s*(?:written\s+by|posted\s+by|published\s+by|words\s+by|story\s+by|by|writer|author|contributors?|autor|auteur|autore|von|por|par|door|di|av|af|przez)\s*[:\-–—]?\s+(.+)$",
     )
     .unwrap_or_else(|_| unreachable!("static regex"))
 });
@@ -144,7 +144,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
 fn is_label(text: &str) -> bool {
     static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)^\s*(?:(?:written|posted|published|words|story|text|guide|authored|reporting|article)\s+by|by|writer|writers|author|authors|autor|auteur|von|por|par)\s*[:\-–—]?\s*$",
+            r"(?i)^\s*(?:(?:written|posted|published|words|story|text|guide|authored|reporting|article)\s+by|by|writer|writers|author|authors|contributors?|autor|auteur|von|por|par)\s*[:\-–—]?\s*$",
         )
         .unwrap_or_else(|_| unreachable!("static regex"))
     });
@@ -249,6 +249,9 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
     }
     // A short text that starts with a byline word.
     for e in doc.select(&SHORT).take(5000) {
+        if let Some(n) = label_run_then_name(e) {
+            return vec![n];
+        }
         let own: String = e
             .children()
             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
@@ -282,6 +285,20 @@ pub fn visible_authors(doc: &Html) -> Vec<String> {
         .or_else(|| super::author::author_box(doc))
         .into_iter()
         .collect()
+}
+
+/// A short element whose first text run is a byline label and whose next run is the name:
+/// "By <a>A. J. Neal</a> <a>PDF</a>", "by <span>ALLIN ONE</span> on <time>".
+fn label_run_then_name(e: ElementRef<'_>) -> Option<String> {
+    let first = e.text().map(str::trim).find(|t| !t.is_empty())?;
+    if !is_label(first) || e.text().map(str::len).sum::<usize>() > 200 {
+        return None;
+    }
+    let runs = runs_of(e);
+    if runs.len() < 2 || in_comments(e) || in_furniture(e) {
+        return None;
+    }
+    name_from_runs(&runs).filter(|n| n.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// "Written by" alone in one element and the name in the next text runs (two elements side by
@@ -588,6 +605,21 @@ mod tests {
             r#"<article><p>Body text.</p><h3>Written by Cassie Hart</h3><p>Cassie writes.</p></article>"#,
         );
         assert_eq!(visible_authors(&doc), vec!["Cassie Hart".to_string()]);
+        let names = |html: &str| visible_authors(&Html::parse_document(html));
+        assert_eq!(
+            names(
+                r#"<p>By <a href="/c/aj">A. J. Neal</a> &nbsp; <a href="/pdf">Download the issue</a></p>"#
+            ),
+            vec!["A. J. Neal".to_string()]
+        );
+        assert_eq!(
+            names(r#"<div class="meta"> by <span>ALLIN ONE</span> on <time>Jan 2</time></div>"#),
+            vec!["ALLIN ONE".to_string()]
+        );
+        assert_eq!(
+            names(r#"<div><strong>Contributors:</strong> Janet Lou</div>"#),
+            vec!["Janet Lou".to_string()]
+        );
     }
 
     #[test]
