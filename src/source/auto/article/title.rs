@@ -90,6 +90,32 @@ pub fn choose(
     h1s: &[String],
     sites: &[String],
 ) -> Option<String> {
+    choose_headline(candidates, html_title, h1s, sites).map(|t| cut_short_pipe_tail(&t))
+}
+
+/// "Headline | Section" or "Headline | Top 19 Companies": a bar is how templates glue a short
+/// section or keyword tail to a headline; a tail of up to four words after a long enough head
+/// is cut (twice at most). A longer tail is a second clause and stays.
+fn cut_short_pipe_tail(title: &str) -> String {
+    let mut t = title.to_string();
+    for _ in 0..2 {
+        let Some(i) = t.rfind(" | ") else { break };
+        let (head, tail) = (&t[..i], &t[i + 3..]);
+        if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4 {
+            t = head.trim().to_string();
+        } else {
+            break;
+        }
+    }
+    t
+}
+
+fn choose_headline(
+    candidates: &[Option<String>],
+    html_title: Option<&str>,
+    h1s: &[String],
+    sites: &[String],
+) -> Option<String> {
     let h1_match = |t: &str| {
         let st = squash(t);
         h1s.iter()
@@ -102,12 +128,26 @@ pub fn choose(
         && only.chars().count() <= 300
         && !names_site(only, sites)
     {
+        // A site name glued to the headline itself ("Headline – Site").
+        let only = &strip_site(only, sites);
         let sh = squash(only);
         let stripped: Vec<String> = candidates
             .iter()
             .flatten()
+            .map(String::as_str)
+            .chain(html_title)
             .map(|c| strip_site(c, sites))
             .collect();
+        // A headline that starts in lower case is styled into capitals by CSS: the metadata's
+        // part with the same letters and a capital first is what readers see.
+        if only.chars().next().is_some_and(char::is_lowercase)
+            && let Some(c) = stripped
+                .iter()
+                .flat_map(|c| parts_of(c))
+                .find(|c| squash(c) == sh && c.chars().next().is_some_and(char::is_uppercase))
+        {
+            return Some(c);
+        }
         // An all-capitals headline is usually styling: the metadata title with the same
         // letters keeps the author's casing.
         if !only.chars().any(char::is_lowercase)
@@ -270,9 +310,15 @@ fn in_page_furniture(h: ElementRef<'_>) -> bool {
 /// The page's `<h1>` texts that can be the post's headline, in document order, each once:
 /// not the site's logo or name (by class, or a text that is exactly a site name), not hidden, not in navigation, footers,
 /// sidebars or related-post widgets.
+///
+/// Of several, the one whose class names it the post's title (`entry-title`, `post-title`,
+/// `headline`…) is the headline when it is the only such; with no `<h1>` left, the one `<h2>`
+/// with such a class is (themes that keep `<h1>` for the site's name; several are teasers).
 pub fn headlines(doc: &Html, sites: &[String]) -> Vec<String> {
     static H1: LazyLock<Selector> = LazyLock::new(|| super::meta::sel("h1"));
+    static H2: LazyLock<Selector> = LazyLock::new(|| super::meta::sel("h2[class]"));
     let mut out: Vec<String> = Vec::new();
+    let mut titled: Vec<String> = Vec::new();
     for h in doc.select(&H1).take(20) {
         if is_site_or_hidden(h) || in_page_furniture(h) {
             continue;
@@ -282,12 +328,55 @@ pub fn headlines(doc: &Html, sites: &[String]) -> Vec<String> {
         if text.is_empty() || is_site || out.contains(&text) {
             continue;
         }
+        if is_title_class(h) {
+            titled.push(text.clone());
+        }
         out.push(text);
         if out.len() >= 10 {
             break;
         }
     }
+    if out.len() > 1
+        && let [one] = titled.as_slice()
+    {
+        return vec![one.clone()];
+    }
+    if out.is_empty() {
+        let titled: Vec<ElementRef<'_>> = doc
+            .select(&H2)
+            .take(40)
+            .filter(|h| is_title_class(*h) && !is_site_or_hidden(*h) && !in_page_furniture(*h))
+            .take(2)
+            .collect();
+        // Several are a list of teasers, not a post.
+        if let [h] = titled.as_slice() {
+            let text = heading_text(*h);
+            if !text.is_empty() {
+                out.push(text);
+            }
+        }
+    }
     out
+}
+
+/// A heading whose class names it the post's title.
+fn is_title_class(h: ElementRef<'_>) -> bool {
+    h.value().attr("class").is_some_and(|c| {
+        c.split_whitespace().any(|t| {
+            let t = t.to_ascii_lowercase();
+            [
+                "entry-title",
+                "post-title",
+                "article-title",
+                "headline",
+                "post-full-title",
+            ]
+            .iter()
+            .any(|k| t.contains(k))
+                || t.ends_with("article__title")
+                || t.ends_with("post__title")
+        })
+    })
 }
 
 /// A label or dateline set before a headline: up to three words ending in a colon, a bar or a
@@ -308,6 +397,20 @@ fn capitalised_words(s: &str) -> usize {
         .count()
 }
 
+/// A title and its parts at each separator (first and last part).
+fn parts_of(title: &str) -> Vec<String> {
+    let mut out = vec![title.to_string()];
+    for sep in SEPARATORS {
+        if let Some((head, _)) = title.split_once(sep) {
+            out.push(head.trim().to_string());
+        }
+        if let Some((_, tail)) = title.rsplit_once(sep) {
+            out.push(tail.trim().to_string());
+        }
+    }
+    out
+}
+
 /// An `<h1>` that is the start or end of `title` at a separator.
 fn h1_part_of(title: &str, h1s: &[String]) -> Option<String> {
     for h in h1s.iter().take(5) {
@@ -315,7 +418,8 @@ fn h1_part_of(title: &str, h1s: &[String]) -> Option<String> {
         if sh.len() < 4 {
             continue;
         }
-        for sep in SEPARATORS {
+        // "Site Blog: Headline" — a colon also separates, when one side is the `<h1>`.
+        for sep in SEPARATORS.iter().copied().chain([": "]) {
             for part in [title.split(sep).next(), title.rsplit(sep).next()]
                 .into_iter()
                 .flatten()
@@ -406,5 +510,66 @@ mod tests {
             strip_site("Ten Ways to Cook Rice • Site", &sites),
             "Ten Ways to Cook Rice"
         );
+    }
+
+    #[test]
+    fn pipe_tails_site_suffixes_and_colon_prefixes() {
+        let sites = site_names(&[Some("Site".into())], Some("site.example"));
+        let one = |h1: &str, html_title: Option<&str>| {
+            choose(&[None], html_title, &[h1.to_string()], &sites)
+        };
+        // A short tail after a bar is a section or keyword list; a long one is a clause.
+        assert_eq!(
+            one("How meditation rewires the brain | Opinion", None).as_deref(),
+            Some("How meditation rewires the brain")
+        );
+        let clause = "Ten Cameras Under Budget | The Best Mirrorless Cameras on the Market";
+        assert_eq!(one(clause, None).as_deref(), Some(clause));
+        // The site's name glued to the headline.
+        assert_eq!(
+            one("Critics Pick the Best Shows of the Year – Site", None).as_deref(),
+            Some("Critics Pick the Best Shows of the Year")
+        );
+        // A headline in lower case or capitals: the `<title>` keeps the casing.
+        assert_eq!(
+            one(
+                "history of coffee",
+                Some("History of coffee | Origin, Facts | Site")
+            )
+            .as_deref(),
+            Some("History of coffee")
+        );
+        assert_eq!(
+            one("WEEKEND CODING AGENT", Some("Weekend Coding Agent | Site")).as_deref(),
+            Some("Weekend Coding Agent")
+        );
+        // "Blog Name: Headline" where the `<h1>` is the headline.
+        let h1s = ["Hardware Builds".to_string(), "What it is".to_string()];
+        assert_eq!(
+            choose(
+                &[Some("Acme Blog: Hardware Builds".into())],
+                None,
+                &h1s,
+                &sites
+            )
+            .as_deref(),
+            Some("Hardware Builds")
+        );
+    }
+
+    #[test]
+    fn titled_headings_among_many() {
+        let sites = site_names(&[], Some("x.example"));
+        let doc = Html::parse_document(
+            r#"<h1 class="v2-headline">The Real Post</h1><div><h1 class="item">Teaser One</h1><h1 class="item">Teaser Two</h1></div>"#,
+        );
+        assert_eq!(headlines(&doc, &sites), vec!["The Real Post".to_string()]);
+        let doc =
+            Html::parse_document(r#"<h2 class="entry-title">About This Blog</h2><h2>Other</h2>"#);
+        assert_eq!(headlines(&doc, &sites), vec!["About This Blog".to_string()]);
+        let doc = Html::parse_document(
+            r#"<h2 class="entry-title">Episode 1</h2><h2 class="entry-title">Episode 2</h2>"#,
+        );
+        assert!(headlines(&doc, &sites).is_empty());
     }
 }
