@@ -90,7 +90,41 @@ pub fn choose(
     h1s: &[String],
     sites: &[String],
 ) -> Option<String> {
-    choose_headline(candidates, html_title, h1s, sites).map(|t| cut_short_pipe_tail(&t))
+    let t = choose_headline(candidates, html_title, h1s, sites)?;
+    // A metadata headline cut short (`headline` has a length limit in some plugins): the
+    // longer title it starts is the whole headline.
+    let t = if t.chars().count() >= 100 || t.ends_with('…') || t.ends_with("...") {
+        let stem = t.trim_end_matches(['…', '.']).trim_end();
+        candidates
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(html_title)
+            .map(|c| strip_site(c, sites))
+            .filter(|c| c.len() > stem.len() && c.starts_with(stem))
+            .max_by_key(String::len)
+            .unwrap_or(t)
+    } else {
+        t
+    };
+    Some(cut_label_tail(&cut_short_pipe_tail(&t)))
+}
+
+/// "Headline – Part 1", "Headline - Infographic": one or two words after a dash, behind a
+/// headline of four words or more, label the piece (a part, a format, a section).
+fn cut_label_tail(title: &str) -> String {
+    for sep in [" - ", " – ", " — "] {
+        if let Some(i) = title.rfind(sep) {
+            let (head, tail) = (&title[..i], &title[i + sep.len()..]);
+            if tail.split_whitespace().count() <= 2
+                && head.split_whitespace().count() >= 4
+                && !tail.ends_with(['!', '?'])
+            {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.to_string()
 }
 
 /// "Headline | Section" or "Headline | Top 19 Companies": a bar is how templates glue a short
@@ -571,5 +605,37 @@ mod tests {
             r#"<h2 class="entry-title">Episode 1</h2><h2 class="entry-title">Episode 2</h2>"#,
         );
         assert!(headlines(&doc, &sites).is_empty());
+    }
+
+    #[test]
+    fn label_tails_and_truncated_headlines() {
+        let sites = site_names(&[], Some("x.example"));
+        let one = |h1: &str| choose(&[None], None, &[h1.to_string()], &sites);
+        assert_eq!(
+            one("Reflections on Building a Pipeline - Part 1").as_deref(),
+            Some("Reflections on Building a Pipeline")
+        );
+        // A short headline or a longer tail keeps its dash.
+        assert_eq!(
+            one("Best Bread Machines – My Favorites!").as_deref(),
+            Some("Best Bread Machines – My Favorites!")
+        );
+        assert_eq!(
+            one("Transitioning to a plant-based diet – tips and tricks").as_deref(),
+            Some("Transitioning to a plant-based diet – tips and tricks")
+        );
+        let long = "Struggling With How To Arrange Your Living Room? We Help Four Readers Find Better Solutions (Including One Universal Trick That Works)";
+        let cut = &long[..long.len() - 12];
+        assert!(cut.chars().count() >= 100);
+        assert_eq!(
+            choose(
+                &[Some(cut.to_string()), Some(format!("{long} - Site Name"))],
+                None,
+                &[],
+                &sites
+            )
+            .as_deref(),
+            Some(long)
+        );
     }
 }
