@@ -107,7 +107,23 @@ pub fn choose(
     } else {
         t
     };
-    Some(cut_label_tail(&cut_short_pipe_tail(&t)))
+    Some(cut_label_tail(&cut_short_pipe_tail(&fix_mojibake(&t))))
+}
+
+/// UTF-8 read as Windows-1252 somewhere upstream ("Investorâ€™s"): encoded back to those
+/// bytes it is valid UTF-8 again. Text that is not of that shape is returned unchanged.
+pub fn fix_mojibake(text: &str) -> String {
+    if !(text.contains("â€") || text.contains('Ã') || text.contains('Â')) {
+        return text.to_string();
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    if unmappable {
+        return text.to_string();
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(fixed) => fixed.to_string(),
+        Err(_) => text.to_string(),
+    }
 }
 
 /// "Headline – Part 1", "Headline - Infographic": one or two words after a dash, behind a
@@ -452,6 +468,13 @@ fn h1_part_of(title: &str, h1s: &[String]) -> Option<String> {
         if sh.len() < 4 {
             continue;
         }
+        // "Headline (Author Name)": a bracketed byline or site after the `<h1>`'s text.
+        if let Some(rest) = title.strip_prefix(h.as_str())
+            && rest.starts_with(" (")
+            && rest.ends_with(')')
+        {
+            return Some(h.clone());
+        }
         // "Site Blog: Headline" — a colon also separates, when one side is the `<h1>`.
         for sep in SEPARATORS.iter().copied().chain([": "]) {
             for part in [title.split(sep).next(), title.rsplit(sep).next()]
@@ -578,6 +601,14 @@ mod tests {
             Some("Weekend Coding Agent")
         );
         // "Blog Name: Headline" where the `<h1>` is the headline.
+        let h1s = [
+            "The Fold Problem".to_string(),
+            "Erik's Folding:".to_string(),
+        ];
+        assert_eq!(
+            choose(&[None], Some("The Fold Problem (Erik D)"), &h1s, &sites).as_deref(),
+            Some("The Fold Problem")
+        );
         let h1s = ["Hardware Builds".to_string(), "What it is".to_string()];
         assert_eq!(
             choose(
@@ -637,5 +668,16 @@ mod tests {
             .as_deref(),
             Some(long)
         );
+    }
+
+    #[test]
+    fn mojibake_is_repaired_and_plain_text_kept() {
+        assert_eq!(
+            fix_mojibake("A DIY Investorâ€™s Guide"),
+            "A DIY Investor’s Guide"
+        );
+        assert_eq!(fix_mojibake("CafÃ© in Paris"), "Café in Paris");
+        assert_eq!(fix_mojibake("Ärger in Köln – Â"), "Ärger in Köln – Â");
+        assert_eq!(fix_mojibake("Plain title"), "Plain title");
     }
 }
