@@ -5,7 +5,10 @@
 //!    and its *good* text — text in blocks of at least [`GOOD_BLOCK`] characters that are not
 //!    mostly links, outside elements whose class/id/`data-hook` says furniture (comments,
 //!    sidebars, share bars, related posts, newsletter boxes …). Scripts, styles, forms' controls,
-//!    `nav`, `aside`, `footer` and hidden elements count for nothing.
+//!    `nav`, `aside`, `footer` (unless left open around `<main>`) and hidden elements count for
+//!    nothing; React's streamed segments (`<div hidden id="S:0">`) are not hidden. A furniture
+//!    hint shared by elements holding half the page's good text between them is a layout class
+//!    (a post split over "widget" modules), except comment/related/share/sidebar hints.
 //! 2. **Choose the root**: a known platform body container when it holds most of the good text
 //!    (Wix `post-description`, WordPress `.entry-content`, Blogger `.post-body`, Ghost
 //!    `.gh-content`, Substack `.available-content` …), else the element that maximises
@@ -52,6 +55,9 @@ struct Analysis {
     junk: HashSet<NodeId>,
     /// Elements whose hints say furniture, in document order.
     negative: Vec<NodeId>,
+    /// Elements whose furniture hint is a layout class: the elements carrying it hold half the
+    /// page's good text or more between them (an article split over "widget" modules).
+    layout: HashSet<NodeId>,
 }
 
 fn is_block(name: &str) -> bool {
@@ -173,15 +179,28 @@ static POSITIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// layout modifiers on big containers ("ast-no-sidebar", "has-sidebar", "comments-open") do not
 /// condemn the page; the document's outer elements are never judged.
 fn is_negative(e: &scraper::node::Element) -> bool {
+    !negative_tokens(e).is_empty()
+}
+
+/// Hint tokens that always mean furniture, however much text they hold together (comment
+/// threads can outgrow the post).
+static STRONG_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"comment|disqus|respond|reply|related|recommend|sidebar|share|social")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+/// The class/id/`data-hook`/role tokens of an element that say furniture (none: not furniture).
+fn negative_tokens(e: &scraper::node::Element) -> Vec<String> {
     if matches!(e.name(), "html" | "body" | "main" | "article") {
-        return false;
+        return Vec::new();
     }
     let hint = hint_of(e);
     if hint.is_empty() || POSITIVE.is_match(&hint) {
-        return false;
+        return Vec::new();
     }
-    hint.split(|c: char| c.is_whitespace()).any(|t| {
-        !t.is_empty()
+    let mut out: Vec<String> = Vec::new();
+    for t in hint.split(|c: char| c.is_whitespace()) {
+        let negative = !t.is_empty()
             && NEGATIVE.is_match(t)
             && !(t.starts_with("has-")
                 || t.starts_with("no-")
@@ -192,8 +211,12 @@ fn is_negative(e: &scraper::node::Element) -> bool {
                 || t.contains("enabled")
                 || t.contains("-open")
                 || t.ends_with("-active")
-                || t.starts_with("single"))
-    })
+                || t.starts_with("single"));
+        if negative && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
 }
 
 fn class_tokens_hidden(e: &scraper::node::Element) -> bool {
@@ -216,8 +239,19 @@ fn class_tokens_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
+/// A React streaming segment (`<div hidden id="S:0">`): server-rendered content that a script
+/// moves into place, hidden only until then.
+fn is_streamed_segment(e: &scraper::node::Element) -> bool {
+    e.attr("id").is_some_and(|id| {
+        id.strip_prefix("S:")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 fn is_hidden(e: &scraper::node::Element) -> bool {
-    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+    if (e.attr("hidden").is_some() && !is_streamed_segment(e))
+        || e.attr("aria-hidden") == Some("true")
+    {
         return true;
     }
     if let Some(style) = e.attr("style") {
@@ -239,6 +273,17 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     class_tokens_hidden(e)
 }
 
+/// A `nav`/`aside`/`footer`/`header` left open around the page's `<main>` (a markup slip) is
+/// not furniture.
+fn holds_main(node: NodeRef<'_, Node>) -> bool {
+    node.value()
+        .as_element()
+        .is_some_and(|e| matches!(e.name(), "nav" | "aside" | "footer" | "header"))
+        && node
+            .descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| e.name() == "main"))
+}
+
 fn count_visible(t: &str) -> u32 {
     u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
 }
@@ -249,6 +294,7 @@ impl Analysis {
             stats: HashMap::with_capacity(4096),
             junk: HashSet::new(),
             negative: Vec::new(),
+            layout: HashSet::new(),
         };
         let total = a.visit(root, 0, false);
         a.discount_furniture(root, total.good);
@@ -260,9 +306,42 @@ impl Analysis {
     /// text or more (then the hint is a layout class on the article's own container).
     fn discount_furniture(&mut self, root: NodeRef<'_, Node>, total_good: u32) {
         let tree = root.tree();
-        let mut discounted: HashSet<NodeId> = HashSet::new();
-        for id in std::mem::take(&mut self.negative) {
+        let negative = std::mem::take(&mut self.negative);
+        // Good text per hint token, over the outermost elements carrying it.
+        let mut carriers: HashMap<String, HashSet<NodeId>> = HashMap::new();
+        let mut token_good: HashMap<String, u32> = HashMap::new();
+        let mut tokens_of: HashMap<NodeId, Vec<String>> = HashMap::new();
+        for &id in &negative {
             let Some(node) = tree.get(id) else { continue };
+            let Some(e) = node.value().as_element() else {
+                continue;
+            };
+            let tokens = negative_tokens(e);
+            let good = self.get(id).good;
+            for t in &tokens {
+                let set = carriers.entry(t.clone()).or_default();
+                if !node.ancestors().any(|a| set.contains(&a.id())) {
+                    *token_good.entry(t.clone()).or_insert(0) += good;
+                }
+                set.insert(id);
+            }
+            tokens_of.insert(id, tokens);
+        }
+        let layout_token = |t: &String| {
+            !STRONG_NEGATIVE.is_match(t)
+                && f64::from(token_good.get(t).copied().unwrap_or(0)) >= 0.5 * f64::from(total_good)
+                && total_good > 0
+        };
+        let mut discounted: HashSet<NodeId> = HashSet::new();
+        for id in negative {
+            let Some(node) = tree.get(id) else { continue };
+            if tokens_of
+                .get(&id)
+                .is_some_and(|ts| ts.iter().any(layout_token))
+            {
+                self.layout.insert(id);
+                continue;
+            }
             if node.ancestors().any(|a| discounted.contains(&a.id())) {
                 continue;
             }
@@ -299,7 +378,8 @@ impl Analysis {
                 }
             }
             Node::Element(e) => {
-                if depth > MAX_DEPTH || is_junk_tag(e.name()) || is_hidden(e) {
+                if depth > MAX_DEPTH || (is_junk_tag(e.name()) && !holds_main(node)) || is_hidden(e)
+                {
                     self.junk.insert(node.id());
                     return Stats::default();
                 }
@@ -545,7 +625,10 @@ impl Writer<'_> {
             return false;
         }
         let mostly_not_article = f64::from(s.good) < 0.5 * f64::from(self.root_good.max(1));
-        if (name == "form" || is_negative(e)) && mostly_not_article {
+        if (name == "form" || is_negative(e))
+            && mostly_not_article
+            && !self.analysis.layout.contains(&node.id())
+        {
             return true;
         }
         if matches!(name, "header") && mostly_not_article && s.good < 200 {
@@ -771,4 +854,87 @@ fn escape_attr(out: &mut String, s: &str) {
 pub fn visible_text_len(doc: &Html) -> u32 {
     let analysis = Analysis::run(doc.tree.root());
     analysis.get(doc.tree.root().id()).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARA: &str =
+        "A sentence that is long enough to count as article text, with commas, and more.";
+
+    fn body_text(html: &str) -> String {
+        let doc = Html::parse_document(html);
+        let url = url::Url::parse("https://blog.example/post/a").unwrap_or_else(|_| unreachable!());
+        extract_body(&doc, &url, None)
+            .map(|b| b.text)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn react_streamed_segments_are_content_other_hidden_blocks_are_not() {
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a></nav><div hidden id="S:0"><main><p>Streamed one. {PARA}</p><p>Streamed two. {PARA}</p></main></div>
+<div hidden><p>Hidden drawer. {PARA}</p></div><div hidden id="menu"><p>Hidden menu. {PARA}</p></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("Streamed one") && text.contains("Streamed two"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Hidden drawer") && !text.contains("Hidden menu"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_sidebar_left_open_around_main_is_not_furniture() {
+        let html = format!(
+            r#"<html><body><aside class="banner"><a href="/sale">Sale</a><main><article><p>First. {PARA}</p><p>Second. {PARA}</p></article></main></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("First.") && text.contains("Second."),
+            "{text}"
+        );
+        let closed = format!(
+            r#"<html><body><aside><p>Aside text. {PARA}</p></aside><main><p>First. {PARA} {PARA}</p></main></body></html>"#
+        );
+        assert!(!body_text(&closed).contains("Aside text"));
+    }
+
+    #[test]
+    fn a_furniture_class_shared_by_the_article_modules_is_layout() {
+        // The post is split over three page-builder modules whose class contains "widget";
+        // a newsletter box in the same column stays furniture.
+        let html = format!(
+            r#"<html><body><main><div class="col">
+<div class="widget-span"><h2>Set goals</h2><p>One. {PARA}</p></div>
+<div class="widget-span"><p>Two. {PARA}</p></div>
+<div class="widget-span"><p>Three. {PARA}</p></div>
+<div class="newsletter-box"><p>Join our list. {PARA}</p></div>
+</div></main><div class="widget-span"><a href="/a">Other post</a></div></body></html>"#
+        );
+        let text = body_text(&html);
+        for part in ["Set goals", "One.", "Two.", "Three."] {
+            assert!(text.contains(part), "{part} missing: {text}");
+        }
+        assert!(!text.contains("Join our list"), "{text}");
+    }
+
+    #[test]
+    fn comment_threads_stay_furniture_however_long() {
+        let comments: String = (0..6)
+            .map(|i| format!(r#"<li class="comment"><p>Comment {i}. {PARA}</p></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="post"><p>Post. {PARA}</p><p>More. {PARA}</p><ol>{comments}</ol></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("Post.") && !text.contains("Comment 3"),
+            "{text}"
+        );
+    }
 }
