@@ -8,7 +8,9 @@
 //!    `nav`, `aside`, `footer` (unless left open around `<main>`) and hidden elements count for
 //!    nothing; React's streamed segments (`<div hidden id="S:0">`) are not hidden. A furniture
 //!    hint shared by elements holding half the page's good text between them is a layout class
-//!    (a post split over "widget" modules), except comment/related/share/sidebar hints.
+//!    (a post split over "widget" modules), except comment/related/share/sidebar hints. When
+//!    next to nothing is visible, classes that hide (`hide`, `hidden` …) are ignored: content
+//!    waiting under a preloader for a script.
 //! 2. **Choose the root**: a known platform body container when it holds most of the good text
 //!    (Wix `post-description`, WordPress `.entry-content`, Blogger `.post-body`, Ghost
 //!    `.gh-content`, Substack `.available-content` …), else the element that maximises
@@ -28,6 +30,8 @@ use std::sync::LazyLock;
 
 /// A block needs this many visible characters (whitespace excluded) to count as article text.
 const GOOD_BLOCK: u32 = 40;
+/// A page with less visible text than this (non-whitespace characters) shows next to nothing.
+pub const SHELL_TEXT: u32 = 300;
 /// Deeper nesting than this is ignored (and never recursed into).
 const MAX_DEPTH: usize = 400;
 /// Weight of non-article text against article text when choosing the root.
@@ -58,6 +62,7 @@ struct Analysis {
     /// Elements whose furniture hint is a layout class: the elements carrying it hold half the
     /// page's good text or more between them (an article split over "widget" modules).
     layout: HashSet<NodeId>,
+    lenient: bool,
 }
 
 fn is_block(name: &str) -> bool {
@@ -248,7 +253,7 @@ fn is_streamed_segment(e: &scraper::node::Element) -> bool {
     })
 }
 
-fn is_hidden(e: &scraper::node::Element) -> bool {
+fn is_hidden(e: &scraper::node::Element, lenient: bool) -> bool {
     if (e.attr("hidden").is_some() && !is_streamed_segment(e))
         || e.attr("aria-hidden") == Some("true")
     {
@@ -270,7 +275,7 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     ) {
         return true;
     }
-    class_tokens_hidden(e)
+    !lenient && class_tokens_hidden(e)
 }
 
 /// A `nav`/`aside`/`footer`/`header` left open around the page's `<main>` (a markup slip) is
@@ -289,12 +294,15 @@ fn count_visible(t: &str) -> u32 {
 }
 
 impl Analysis {
-    fn run(root: NodeRef<'_, Node>) -> Analysis {
+    /// `lenient`: a class that hides (`hide`, `hidden` …) does not hide — for pages that keep
+    /// their whole content under such a class until a script (a preloader) reveals it.
+    fn run(root: NodeRef<'_, Node>, lenient: bool) -> Analysis {
         let mut a = Analysis {
             stats: HashMap::with_capacity(4096),
             junk: HashSet::new(),
             negative: Vec::new(),
             layout: HashSet::new(),
+            lenient,
         };
         let total = a.visit(root, 0, false);
         a.discount_furniture(root, total.good);
@@ -378,7 +386,9 @@ impl Analysis {
                 }
             }
             Node::Element(e) => {
-                if depth > MAX_DEPTH || (is_junk_tag(e.name()) && !holds_main(node)) || is_hidden(e)
+                if depth > MAX_DEPTH
+                    || (is_junk_tag(e.name()) && !holds_main(node))
+                    || is_hidden(e, self.lenient)
                 {
                     self.junk.insert(node.id());
                     return Stats::default();
@@ -502,13 +512,22 @@ fn element_text(node: NodeRef<'_, Node>) -> String {
 /// Extract the main content of `doc`. `title` (the chosen headline) is dropped from the body.
 pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Option<Body> {
     let tree_root = doc.tree.root();
-    let analysis = Analysis::run(tree_root);
+    let mut analysis = Analysis::run(tree_root, false);
     let body_el = doc
         .tree
         .nodes()
         .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
         .unwrap_or(tree_root);
-    let total = analysis.get(body_el.id());
+    let mut total = analysis.get(body_el.id());
+    if total.good == 0 || total.text < SHELL_TEXT {
+        // Next to nothing visible: the content may wait under a hiding class for a script.
+        let lenient = Analysis::run(tree_root, true);
+        let lenient_total = lenient.get(body_el.id());
+        if lenient_total.good > total.good {
+            analysis = lenient;
+            total = lenient_total;
+        }
+    }
     if total.text == 0 {
         return None;
     }
@@ -852,7 +871,7 @@ fn escape_attr(out: &mut String, s: &str) {
 /// Visible text of the whole page (scripts, styles and hidden parts excluded), in
 /// non-whitespace characters: an app shell has next to none.
 pub fn visible_text_len(doc: &Html) -> u32 {
-    let analysis = Analysis::run(doc.tree.root());
+    let analysis = Analysis::run(doc.tree.root(), false);
     analysis.get(doc.tree.root().id()).text
 }
 
@@ -921,6 +940,27 @@ mod tests {
             assert!(text.contains(part), "{part} missing: {text}");
         }
         assert!(!text.contains("Join our list"), "{text}");
+    }
+
+    #[test]
+    fn content_under_a_hiding_class_is_read_when_nothing_else_shows() {
+        let html = format!(
+            r#"<html><body><div class="preloader"></div><div class="root hide"><main><p>First. {PARA}</p><p>Second. {PARA}</p></main></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("First.") && text.contains("Second."),
+            "{text}"
+        );
+        // With a visible article, a hidden modal stays out.
+        let html = format!(
+            r#"<html><body><main><p>First. {PARA}</p><p>Second. {PARA}</p><p>Third. {PARA}</p><p>Fourth. {PARA}</p></main><div class="modal hidden"><p>Modal text. {PARA}</p></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("Fourth.") && !text.contains("Modal text"),
+            "{text}"
+        );
     }
 
     #[test]
