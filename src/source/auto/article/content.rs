@@ -15,7 +15,8 @@
 //!    (Wix `post-description`, WordPress `.entry-content`, Blogger `.post-body`, Ghost
 //!    `.gh-content`, Substack `.available-content` …), else the element that maximises
 //!    `good − α·other`: as much article text as possible with as little else as possible.
-//! 3. **Prune** inside the root: furniture by class hints, link lists, short boilerplate lines
+//! 3. **Prune** inside the root: furniture by class hints, captions and credits (`figcaption`,
+//!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
 //!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
 //!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows.
 //! 4. **Write** the rest as HTML with absolute URLs and lazy images resolved (`data-src`,
@@ -168,7 +169,7 @@ static NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-|",
         r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-|",
         r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us|",
-        r"app-download|paywall|login|copyright"
+        r"app-download|paywall|login|copyright|caption|credit"
     ))
     .unwrap_or_else(|_| unreachable!("static regex"))
 });
@@ -643,6 +644,9 @@ impl Writer<'_> {
         if matches!(name, "img" | "picture" | "figure" | "br" | "hr" | "source") {
             return false;
         }
+        if name == "figcaption" {
+            return true;
+        }
         let mostly_not_article = f64::from(s.good) < 0.5 * f64::from(self.root_good.max(1));
         if (name == "form" || is_negative(e))
             && mostly_not_article
@@ -961,6 +965,24 @@ mod tests {
             text.contains("Fourth.") && !text.contains("Modal text"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn captions_and_credits_are_not_article_text() {
+        let html = format!(
+            r#"<html><body><article><p>First. {PARA}</p><figure><img src="/a.jpg" alt="a"><figcaption>The harbour at dawn, seen from the ferry deck. Photo: J. Roe</figcaption></figure>
+<p>Second. {PARA}</p><div class="image-credit">Getty Images</div><p>Third. {PARA}</p></article></body></html>"#
+        );
+        let doc = Html::parse_document(&html);
+        let url = url::Url::parse("https://blog.example/post/a").unwrap_or_else(|_| unreachable!());
+        let body = extract_body(&doc, &url, None).unwrap_or_default();
+        assert!(body.text.contains("Third."), "{}", body.text);
+        assert!(
+            !body.text.contains("harbour") && !body.text.contains("Getty"),
+            "{}",
+            body.text
+        );
+        assert!(body.html.contains("/a.jpg"), "{}", body.html);
     }
 
     #[test]
