@@ -18,7 +18,10 @@
 //! 3. **Prune** inside the root: furniture by class hints, captions and credits (`figcaption`,
 //!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
 //!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
-//!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows.
+//!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows,
+//!    and teaser lists whatever their classes: three or more sibling cards, each opening with a
+//!    headline link that stands on its own line, with little more than an excerpt or a date
+//!    (their good text is discounted before the root is chosen).
 //! 4. **Write** the rest as HTML with absolute URLs and lazy images resolved (`data-src`,
 //!    `data-lazy-src`, `data-srcset` … over placeholder GIFs and blurred thumbnails), plus a
 //!    plain-text rendering with paragraph breaks. The caller sanitises the HTML.
@@ -63,6 +66,8 @@ struct Analysis {
     /// Elements whose furniture hint is a layout class: the elements carrying it hold half the
     /// page's good text or more between them (an article split over "widget" modules).
     layout: HashSet<NodeId>,
+    /// Teaser lists: runs of cards linking to other posts.
+    teasers: HashSet<NodeId>,
     lenient: bool,
 }
 
@@ -290,6 +295,69 @@ fn holds_main(node: NodeRef<'_, Node>) -> bool {
             .any(|d| d.value().as_element().is_some_and(|e| e.name() == "main"))
 }
 
+/// Whether the first text of `card` that is a link of 12 characters or more starts within its
+/// first 40 characters: a card that opens with a headline link.
+fn opens_with_headline_link<'a>(card: NodeRef<'a, Node>) -> Option<&'a str> {
+    let mut before = 0u32;
+    let mut skip_until: Option<NodeId> = None;
+    for edge in card.traverse() {
+        let ego_tree::iter::Edge::Open(n) = edge else {
+            if let ego_tree::iter::Edge::Close(n) = edge
+                && skip_until == Some(n.id())
+            {
+                skip_until = None;
+            }
+            continue;
+        };
+        if skip_until.is_some() {
+            continue;
+        }
+        match n.value() {
+            Node::Element(e) if is_junk_tag(e.name()) => skip_until = Some(n.id()),
+            Node::Element(e) if e.name() == "a" && e.attr("href").is_some() => {
+                let len = ElementRef::wrap(n).map_or(0, |a| a.text().map(count_visible).sum());
+                if len >= 12 {
+                    return (before <= 40 && stands_alone(n, card))
+                        .then(|| e.attr("href"))
+                        .flatten();
+                }
+            }
+            Node::Text(t) => {
+                before += count_visible(t);
+                if before > 40 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a link is a line of its own: no loose text beside it up to its block (a headline,
+/// not a link at the start of a sentence or of an address).
+fn stands_alone(link: NodeRef<'_, Node>, card: NodeRef<'_, Node>) -> bool {
+    let mut cur = link;
+    while let Some(parent) = cur.parent() {
+        let loose = parent.children().any(|c| {
+            c.id() != cur.id() && c.value().as_text().is_some_and(|t| count_visible(t) > 1)
+        });
+        if loose {
+            return false;
+        }
+        if parent.id() == card.id()
+            || parent
+                .value()
+                .as_element()
+                .is_none_or(|e| is_block(e.name()))
+        {
+            return true;
+        }
+        cur = parent;
+    }
+    true
+}
+
 fn count_visible(t: &str) -> u32 {
     u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
 }
@@ -297,17 +365,90 @@ fn count_visible(t: &str) -> u32 {
 impl Analysis {
     /// `lenient`: a class that hides (`hide`, `hidden` …) does not hide — for pages that keep
     /// their whole content under such a class until a script (a preloader) reveals it.
-    fn run(root: NodeRef<'_, Node>, lenient: bool) -> Analysis {
+    fn run(root: NodeRef<'_, Node>, lenient: bool, teasers: bool) -> Analysis {
         let mut a = Analysis {
             stats: HashMap::with_capacity(4096),
             junk: HashSet::new(),
             negative: Vec::new(),
             layout: HashSet::new(),
+            teasers: HashSet::new(),
             lenient,
         };
         let total = a.visit(root, 0, false);
         a.discount_furniture(root, total.good);
+        if teasers {
+            a.discount_teasers(root);
+        }
         a
+    }
+
+    /// Teaser lists (see [`is_teaser_list`]) hold no article text — unless nearly all the
+    /// page's good text is in them.
+    fn discount_teasers(&mut self, root: NodeRef<'_, Node>) {
+        let total_good = self.get(root.id()).good;
+        let mut found: Vec<NodeId> = Vec::new();
+        for node in root.descendants() {
+            if !node
+                .value()
+                .as_element()
+                .is_some_and(|e| is_block(e.name()))
+                || self.junk.contains(&node.id())
+                || node.ancestors().any(|a| found.contains(&a.id()))
+            {
+                continue;
+            }
+            if self.is_teaser_list(node) {
+                found.push(node.id());
+            }
+        }
+        for id in found {
+            let Some(node) = root.tree().get(id) else {
+                continue;
+            };
+            let good = self.get(id).good;
+            if f64::from(good) >= 0.9 * f64::from(total_good) && good > 0 {
+                continue;
+            }
+            self.teasers.insert(id);
+            for d in node.descendants() {
+                if let Some(s) = self.stats.get_mut(&d.id()) {
+                    s.good = 0;
+                }
+            }
+            for a in node.ancestors() {
+                if let Some(s) = self.stats.get_mut(&a.id()) {
+                    s.good = s.good.saturating_sub(good);
+                }
+            }
+        }
+    }
+
+    /// A run of sibling cards, each opening with a headline link (a category or date may come
+    /// first) and followed by little more than an excerpt, a byline or a date: "related",
+    /// "latest" and "more stories" blocks, whatever their classes say.
+    fn is_teaser_list(&self, node: NodeRef<'_, Node>) -> bool {
+        let kids: Vec<NodeRef<'_, Node>> = node
+            .children()
+            .filter(|c| c.value().is_element() && self.get(c.id()).text > 0)
+            .collect();
+        if kids.len() < 3 {
+            return false;
+        }
+        let (mut cards, mut card_text, mut card_link) = (0usize, 0u32, 0u32);
+        for k in &kids {
+            if opens_with_headline_link(*k).is_some() {
+                let s = self.get(k.id());
+                cards += 1;
+                card_text += s.text;
+                card_link += s.link;
+            }
+        }
+        let text = self.get(node.id()).text;
+        cards >= 3
+            && cards * 10 >= kids.len() * 6
+            && f64::from(card_text) >= 0.7 * f64::from(text)
+            && f64::from(card_link) >= 0.15 * f64::from(card_text)
+            && card_text <= 700 * u32::try_from(cards).unwrap_or(u32::MAX)
     }
 
     /// Furniture holds no article text: the good text of every element whose hints say
@@ -513,7 +654,7 @@ fn element_text(node: NodeRef<'_, Node>) -> String {
 /// Extract the main content of `doc`. `title` (the chosen headline) is dropped from the body.
 pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Option<Body> {
     let tree_root = doc.tree.root();
-    let mut analysis = Analysis::run(tree_root, false);
+    let mut analysis = Analysis::run(tree_root, false, true);
     let body_el = doc
         .tree
         .nodes()
@@ -522,7 +663,7 @@ pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Opt
     let mut total = analysis.get(body_el.id());
     if total.good == 0 || total.text < SHELL_TEXT {
         // Next to nothing visible: the content may wait under a hiding class for a script.
-        let lenient = Analysis::run(tree_root, true);
+        let lenient = Analysis::run(tree_root, true, true);
         let lenient_total = lenient.get(body_el.id());
         if lenient_total.good > total.good {
             analysis = lenient;
@@ -648,6 +789,9 @@ impl Writer<'_> {
             return true;
         }
         let mostly_not_article = f64::from(s.good) < 0.5 * f64::from(self.root_good.max(1));
+        if self.analysis.teasers.contains(&node.id()) && mostly_not_article {
+            return true;
+        }
         if (name == "form" || is_negative(e))
             && mostly_not_article
             && !self.analysis.layout.contains(&node.id())
@@ -875,7 +1019,7 @@ fn escape_attr(out: &mut String, s: &str) {
 /// Visible text of the whole page (scripts, styles and hidden parts excluded), in
 /// non-whitespace characters: an app shell has next to none.
 pub fn visible_text_len(doc: &Html) -> u32 {
-    let analysis = Analysis::run(doc.tree.root(), false);
+    let analysis = Analysis::run(doc.tree.root(), false, false);
     analysis.get(doc.tree.root().id()).text
 }
 
@@ -983,6 +1127,45 @@ mod tests {
             body.text
         );
         assert!(body.html.contains("/a.jpg"), "{}", body.html);
+    }
+
+    #[test]
+    fn a_run_of_teaser_cards_is_not_article_text() {
+        let cards: String = (0..4)
+            .map(|i| {
+                format!(
+                    r#"<li><span>May {i}</span><h3><a href="/post/{i}">Another story number {i} from us</a></h3><p>Excerpt {i}: {PARA}</p></li>"#
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="main"><h1>T</h1><p>First. {PARA}</p><p>Second. {PARA}</p><p>Third. {PARA}</p><p>Fourth. {PARA}</p><ul>{cards}</ul></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(text.contains("Fourth."), "{text}");
+        assert!(
+            !text.contains("Excerpt 2") && !text.contains("story number"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_list_of_links_with_descriptions_in_running_text_stays() {
+        let items: String = (0..4)
+            .map(|i| {
+                format!(
+                    r#"<li><a href="/guide/{i}">The official guide part {i}</a> explains step {i} in detail. {PARA}</li>"#
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="main"><p>First. {PARA}</p><p>Second. {PARA}</p><ul>{items}</ul><p>Last. {PARA}</p></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("explains step 2") && text.contains("Last."),
+            "{text}"
+        );
     }
 
     #[test]
