@@ -752,7 +752,11 @@ impl Writer<'_> {
         let children: Vec<NodeRef<'_, Node>> = node.children().collect();
         let mut goods_after: Vec<u32> = vec![0; children.len() + 1];
         for (i, c) in children.iter().enumerate().rev() {
-            let g = self.analysis.get(c.id()).good;
+            // Loose text between `<br>`s is article text too.
+            let g = match c.value() {
+                Node::Text(t) => count_visible(t),
+                _ => self.analysis.get(c.id()).good,
+            };
             goods_after[i] = goods_after[i + 1] + g;
         }
         for (i, child) in children.iter().enumerate() {
@@ -1164,6 +1168,18 @@ mod tests {
         let text = body_text(&html);
         assert!(
             text.contains("explains step 2") && text.contains("Last."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn loose_text_after_an_end_heading_keeps_the_article_going() {
+        let html = format!(
+            r#"<html><body><div class="article"><span>Intro. {PARA}<br><br><div><a href="/yt">Subscribe to our channel</a></div><br>Loose one. {PARA}<br><br>Loose two. {PARA} {PARA}<br></span></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("Loose one.") && text.contains("Loose two."),
             "{text}"
         );
     }
