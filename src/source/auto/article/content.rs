@@ -19,7 +19,8 @@
 //!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
 //!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
 //!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows,
-//!    and teaser lists whatever their classes: three or more sibling cards, each opening with a
+//!    paragraphs that are one link and nothing else ("see also" lines), and teaser lists
+//!    whatever their classes: three or more sibling cards, each opening with a
 //!    headline link that stands on its own line, with little more than an excerpt or a date
 //!    (their good text is discounted before the root is chosen).
 //! 4. **Write** the rest as HTML with absolute URLs and lazy images resolved (`data-src`,
@@ -811,6 +812,10 @@ impl Writer<'_> {
                 return true;
             }
         }
+        // A paragraph that is one link and nothing else: "see also" lines between paragraphs.
+        if name == "p" && s.text > 0 && s.text <= 150 && s.link * 10 >= s.text * 9 {
+            return true;
+        }
         if is_block(name) && s.text > 0 && s.text <= 120 {
             let t = element_text(node);
             if BOILERPLATE.is_match(&t) {
@@ -1182,6 +1187,16 @@ mod tests {
             text.contains("Loose one.") && text.contains("Loose two."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_paragraph_that_is_only_a_link_is_a_see_also_line() {
+        let html = format!(
+            r#"<html><body><article><p>First. {PARA}</p><p><a href="/other">Our earlier story about the same council vote</a></p><p>Second, with <a href="/x">a link</a> inside. {PARA}</p></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(!text.contains("earlier story"), "{text}");
+        assert!(text.contains("a link") && text.contains("Second"), "{text}");
     }
 
     #[test]
