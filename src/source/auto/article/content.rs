@@ -698,6 +698,14 @@ pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Opt
         Some((_, n)) => n,
         None => body_el,
     };
+    // A lone paragraph is never the article when its parent holds more article text: the
+    // parent lost on the "other" text of comments or widgets that pruning removes anyway.
+    if root.value().as_element().is_some_and(|e| e.name() == "p")
+        && let Some(parent) = root.parent()
+        && analysis.get(parent.id()).good >= 2 * analysis.get(root.id()).good
+    {
+        root = parent;
+    }
     let root_good = analysis.get(root.id()).good;
     for sel in PLATFORM_SELECTORS.iter() {
         let found = doc
@@ -1197,6 +1205,19 @@ mod tests {
         let text = body_text(&html);
         assert!(!text.contains("earlier story"), "{text}");
         assert!(text.contains("a link") && text.contains("Second"), "{text}");
+    }
+
+    #[test]
+    fn a_lone_paragraph_is_not_the_article_when_its_parent_holds_more() {
+        let comments: String = (0..40)
+            .map(|i| format!(r#"<li class="comment"><p>Comment {i}. {PARA}</p></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="postarea"><p>First. {PARA}</p><p>Second. {PARA}</p><p>Third. {PARA}</p><ol class="commentlist">{comments}</ol></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(text.contains("First.") && text.contains("Third."), "{text}");
+        assert!(!text.contains("Comment 7"), "{text}");
     }
 
     #[test]
