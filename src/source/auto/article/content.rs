@@ -13,8 +13,10 @@
 //!    waiting under a preloader for a script.
 //! 2. **Choose the root**: a known platform body container when it holds most of the good text
 //!    (Wix `post-description`, WordPress `.entry-content`, Blogger `.post-body`, Ghost
-//!    `.gh-content`, Substack `.available-content` …), else the element that maximises
-//!    `good − α·other`: as much article text as possible with as little else as possible.
+//!    `.gh-content`, Substack `.available-content` …) unless the post is split over several
+//!    such containers, else the element that maximises `good − α·other`: as much article text
+//!    as possible with as little else as possible (never a lone paragraph whose parent holds
+//!    twice its article text).
 //! 3. **Prune** inside the root: furniture by class hints, captions and credits (`figcaption`,
 //!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
 //!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
@@ -707,15 +709,32 @@ pub fn extract_body(doc: &Html, page_url: &url::Url, title: Option<&str>) -> Opt
         root = parent;
     }
     let root_good = analysis.get(root.id()).good;
+    let scored_root = root;
     for sel in PLATFORM_SELECTORS.iter() {
-        let found = doc
+        let matches: Vec<ElementRef<'_>> = doc
             .select(sel)
             .filter(|e| !analysis.junk.contains(&e.id()))
-            .max_by_key(|e| analysis.get(e.id()).good);
+            .collect();
+        let found = matches.iter().max_by_key(|e| analysis.get(e.id()).good);
         if let Some(e) = found {
             let s = analysis.get(e.id());
             if s.text >= 80 && f64::from(s.good) >= 0.6 * f64::from(root_good) {
-                root = *e;
+                // The post split over several containers of that kind (one per section or
+                // module): the scored root holds them all.
+                let ids: HashSet<NodeId> = matches.iter().map(|m| m.id()).collect();
+                let others: u32 = matches
+                    .iter()
+                    .filter(|m| {
+                        m.id() != e.id()
+                            && !m.ancestors().any(|a| ids.contains(&a.id()))
+                            && !e.ancestors().any(|a| a.id() == m.id())
+                            && m.ancestors().any(|a| a.id() == scored_root.id())
+                    })
+                    .map(|m| analysis.get(m.id()).good)
+                    .sum();
+                if others * 4 < s.good {
+                    root = **e;
+                }
                 break;
             }
         }
@@ -1218,6 +1237,25 @@ mod tests {
         let text = body_text(&html);
         assert!(text.contains("First.") && text.contains("Third."), "{text}");
         assert!(!text.contains("Comment 7"), "{text}");
+    }
+
+    #[test]
+    fn a_post_split_over_several_platform_containers_is_read_whole() {
+        let html = format!(
+            r#"<html><body><article><div class="rich-text"><p>One. {PARA}</p><p>Two. {PARA}</p><p>Three. {PARA}</p><p>Four. {PARA}</p></div>
+<div class="rich-text"><p>Five. {PARA}</p></div><div class="rich-text"><p>Six. {PARA}</p></div></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(text.contains("One.") && text.contains("Six."), "{text}");
+        // One container with the whole post is still preferred to the scored root.
+        let html = format!(
+            r#"<html><body><div class="wrap"><p>Intro teaser. {PARA}</p><div class="rich-text"><p>One. {PARA}</p><p>Two. {PARA}</p><p>Three. {PARA}</p><p>Four. {PARA}</p></div></div></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            text.contains("Four.") && !text.contains("Intro teaser"),
+            "{text}"
+        );
     }
 
     #[test]
