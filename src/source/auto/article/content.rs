@@ -173,7 +173,7 @@ static NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|mailing|",
         r"advert|sponsor|promo|banner|cookie|consent|gdpr|popup|modal|overlay|",
         r"breadcrumb|pagination|pager|navigation|navbar|menu|masthead|site-header|",
-        r"footer|byline|author-bio|authorbio|author-box|about-author|post-meta|entry-meta|",
+        r"footer|byline|author|^bio$|^bio-|-bio$|post-meta|entry-meta|",
         r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-|",
         r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-|",
         r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us|",
@@ -1254,6 +1254,21 @@ mod tests {
         let text = body_text(&html);
         assert!(
             text.contains("Four.") && !text.contains("Intro teaser"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn author_boxes_are_furniture() {
+        let html = format!(
+            r#"<html><body><article><p>First. {PARA}</p><p>Second. {PARA}</p><p>Third. {PARA}</p>
+<div class="post-author-info"><img src="/jane.jpg" alt="Jane"><p>Jane Roe is a reporter who has covered the city council for ten years and more.</p></div>
+<section class="bio"><p>John Doe writes about gardens, rivers and the weather for the weekend pages.</p></section></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(text.contains("Third."), "{text}");
+        assert!(
+            !text.contains("Jane Roe") && !text.contains("John Doe"),
             "{text}"
         );
     }
