@@ -622,7 +622,7 @@ static BOILERPLATE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"(?:by|writer:|written by|posted by|author:|von|por|par)\s.{1,60}|",
         r"recent posts|see all|related (?:posts|articles|stories|content)|read more|",
         r"you (?:may|might) also like.*|more from .*|comments?|\d+\s+comments?|write a comment.*|",
-        r"leave a (?:reply|comment).*|sign up.*|subscribe.*|advertisement|sponsored|",
+        r"leave a (?:reply|comment).*|sign up.*|subscribe.*|advert(?:isement)?(?:\W.*)?|sponsored|continue reading.*|",
         r"skip to (?:main )?content|top of page|bottom of page|back to top|",
         r"this (?:site|website) uses cookies.*|we use cookies.*|accept(?: all)?(?: cookies)?|",
         r"tags?:.*|categories:.*|filed under:?.*|posted in .*|updated:?.*|published:?.*|",
@@ -1269,6 +1269,19 @@ mod tests {
         assert!(text.contains("Third."), "{text}");
         assert!(
             !text.contains("Jane Roe") && !text.contains("John Doe"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn advert_labels_are_boilerplate_but_sentences_about_adverts_are_not() {
+        let html = format!(
+            r#"<html><body><article><p>First. {PARA}</p><div>Advertisement. Scroll to continue reading.</div><p>ADVERT</p><div>Continue Reading Below</div><p>Advertisers left the show.</p><p>Second. {PARA}</p></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(text.contains("Advertisers left the show."), "{text}");
+        assert!(
+            !text.contains("Scroll to") && !text.contains("ADVERT") && !text.contains("Below"),
             "{text}"
         );
     }
