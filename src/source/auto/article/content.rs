@@ -19,7 +19,8 @@
 //!    twice its article text).
 //! 3. **Prune** inside the root: furniture by class hints, captions and credits (`figcaption`,
 //!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
-//!    (reading time, "Share", bylines, "Recent Posts", cookie notices), the headline itself, and
+//!    (reading time, "Share", bylines, "Recent Posts", cookie notices, advert labels, lines
+//!    that are only a date outside tables and lists), the headline itself, and
 //!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows,
 //!    paragraphs that are one link and nothing else ("see also" lines), and teaser lists
 //!    whatever their classes: three or more sibling cards, each opening with a
@@ -631,6 +632,46 @@ static BOILERPLATE: LazyLock<regex::Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
+/// Words a dateline is made of besides numbers: months, weekdays, clock and zone words.
+static DATE_WORD: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|",
+        r"april|june|july|august|september|october|november|december|mon|tue|tues|wed|thu|",
+        r"thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|",
+        r"at|on|am|pm|a\.m|p\.m|gmt|utc|et|est|edt|pt|pst|pdt|bst|cet|cest|ist|published|",
+        r"updated|posted|last|modified|\d{1,4}(?:st|nd|rd|th|h)?)$"
+    ))
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+/// A line that is only a date (and time): "November 18, 2019", "20 Nov, 2019 05:47",
+/// "Published Monday, Nov. 18, 2019 8:22AM EST" — metadata, not article text.
+fn is_dateline(t: &str) -> bool {
+    if t.len() > 60 {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '/' | '-' | '|' | ':' | '·' | '•' | '(' | ')')
+        })
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let year = words.iter().any(|w| {
+        w.len() == 4
+            && w.bytes().all(|b| b.is_ascii_digit())
+            && (w.starts_with("19") || w.starts_with("20"))
+    });
+    year && words.len() >= 2
+        && words.iter().all(|w| {
+            DATE_WORD.is_match(w)
+                || (w.len() <= 7
+                    && w.bytes().all(|b| {
+                        b.is_ascii_digit() || matches!(b, b'a' | b'p' | b'm' | b'A' | b'P' | b'M')
+                    }))
+        })
+}
+
 /// A heading that opens what follows the article.
 static END_HEADING: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(concat!(
@@ -845,7 +886,9 @@ impl Writer<'_> {
         }
         if is_block(name) && s.text > 0 && s.text <= 120 {
             let t = element_text(node);
-            if BOILERPLATE.is_match(&t) {
+            if BOILERPLATE.is_match(&t)
+                || (!matches!(name, "td" | "th" | "tr" | "li" | "dd" | "dt") && is_dateline(&t))
+            {
                 return true;
             }
             if matches!(name, "h1" | "h2")
@@ -1282,6 +1325,34 @@ mod tests {
         assert!(text.contains("Advertisers left the show."), "{text}");
         assert!(
             !text.contains("Scroll to") && !text.contains("ADVERT") && !text.contains("Below"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn datelines_are_metadata_but_dates_in_tables_and_sentences_stay() {
+        for line in [
+            "November 18, 2019",
+            "20 Nov, 2019 05:47",
+            "Published Monday, Nov. 18, 2019 8:22AM EST",
+            "2019-11-18 | 09:01",
+        ] {
+            assert!(is_dateline(line), "{line}");
+        }
+        for line in [
+            "Born in 1984 in Leeds",
+            "May 2019 was wet",
+            "Route 66",
+            "2019",
+        ] {
+            assert!(!is_dateline(line), "{line}");
+        }
+        let html = format!(
+            r#"<html><body><article><div>November 18, 2019</div><p>First. {PARA}</p><table><tr><td>1/1/2013</td><td>+13.1%</td></tr></table><p>Second. {PARA}</p></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            !text.contains("November 18") && text.contains("1/1/2013"),
             "{text}"
         );
     }
