@@ -22,7 +22,8 @@
 //!    (reading time, "Share", bylines, "Recent Posts", cookie notices, advert labels, lines
 //!    that are only a date outside tables and lists), the headline itself, and
 //!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows,
-//!    paragraphs that are one link and nothing else ("see also" lines), and teaser lists
+//!    paragraphs that are one link and nothing else or a short label and a link ("see also"
+//!    lines, "READ MORE: …"), and teaser lists
 //!    whatever their classes: three or more sibling cards, each opening with a
 //!    headline link that stands on its own line, with little more than an excerpt or a date
 //!    (their good text is discounted before the root is chosen).
@@ -672,6 +673,12 @@ fn is_dateline(t: &str) -> bool {
         })
 }
 
+/// A short label and a colon, the way "see also" links start.
+static LABELLED_LINK: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^\W{0,3}[\p{L}'’ ]{2,25}\s?:\s")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
 /// A heading that opens what follows the article.
 static END_HEADING: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(concat!(
@@ -880,8 +887,17 @@ impl Writer<'_> {
                 return true;
             }
         }
-        // A paragraph that is one link and nothing else: "see also" lines between paragraphs.
+        // A paragraph that is one link and nothing else: "see also" lines between paragraphs;
+        // also with a short label first ("Related: …", "READ MORE: …", "Lire aussi : …").
         if name == "p" && s.text > 0 && s.text <= 150 && s.link * 10 >= s.text * 9 {
+            return true;
+        }
+        if matches!(name, "p" | "div" | "li" | "h3" | "h4")
+            && s.text > 0
+            && s.text <= 200
+            && s.link * 10 >= s.text * 6
+            && LABELLED_LINK.is_match(&element_text(node))
+        {
             return true;
         }
         if is_block(name) && s.text > 0 && s.text <= 120 {
@@ -1355,6 +1371,19 @@ mod tests {
             !text.contains("November 18") && text.contains("1/1/2013"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn labelled_see_also_links_are_not_article_text() {
+        let html = format!(
+            r#"<html><body><article><p>First. {PARA}</p><p>READ MORE: <a href="/x">Council votes to close the old harbour bridge</a></p><p>Lire aussi : <a href="/y">Le conseil ferme le vieux pont du port</a></p><p>Note: the bridge reopens <a href="/z">next spring</a> after repairs to the deck and rails.</p><p>Second. {PARA}</p></article></body></html>"#
+        );
+        let text = body_text(&html);
+        assert!(
+            !text.contains("Council votes") && !text.contains("vieux pont"),
+            "{text}"
+        );
+        assert!(text.contains("the bridge reopens"), "{text}");
     }
 
     #[test]
