@@ -17,15 +17,14 @@
 //!    such containers, else the element that maximises `good − α·other`: as much article text
 //!    as possible with as little else as possible (never a lone paragraph whose parent holds
 //!    twice its article text).
-//! 3. **Prune** inside the root: furniture by class hints, captions and credits (`figcaption`,
-//!    `caption`/`credit` classes; the image stays), link lists, short boilerplate lines
-//!    (reading time, "Share", bylines, "Recent Posts", cookie notices, advert labels, lines
-//!    that are only a date outside tables and lists), the headline itself, and
-//!    an end-of-article section ("Related posts", "Comments", "Leave a reply") with what follows,
-//!    paragraphs that are one link and nothing else or a short label and a link ("see also"
-//!    lines, "READ MORE: …"), and teaser lists
-//!    whatever their classes: three or more sibling cards, each opening with a
-//!    headline link that stands on its own line, with little more than an excerpt or a date
+//! 3. **Prune** inside the root: furniture by class hints (author boxes included), captions
+//!    and credits (`figcaption`, `caption`/`credit` classes; the image stays), link lists,
+//!    short boilerplate lines (reading time, "Share", bylines, "Recent Posts", cookie notices,
+//!    advert labels, lines that are only a date outside tables and lists), paragraphs that are
+//!    one link, alone or after a short label ("see also" lines, "READ MORE: …"), the headline
+//!    itself, an end-of-article section ("Related posts", "Comments", "Leave a reply") with
+//!    what follows, and teaser lists whatever their classes: three or more sibling cards, each
+//!    opening with a headline link on its own line, with little more than an excerpt or a date
 //!    (their good text is discounted before the root is chosen).
 //! 4. **Write** the rest as HTML with absolute URLs and lazy images resolved (`data-src`,
 //!    `data-lazy-src`, `data-srcset` … over placeholder GIFs and blurred thumbnails), plus a
