@@ -25,6 +25,8 @@ pub struct Shown {
     pub stamp: Stamp,
     /// The page labels it as the date of an update, not of publication.
     pub updated: bool,
+    /// It stands above the headline (read only when nothing follows the headline).
+    pub above: bool,
 }
 
 /// Words that say a date is when the post was changed, in the languages we read.
@@ -272,7 +274,7 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
     let (Some(start), Some(end)) = (start, end) else {
         return Vec::new();
     };
-    let try_run = |i: usize| -> Option<Shown> {
+    let try_run = |i: usize, above: bool| -> Option<Shown> {
         let &(node, raw) = texts.get(i)?;
         let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.len() < 5
@@ -312,6 +314,7 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
         Some(Shown {
             stamp: machine.unwrap_or(shown),
             updated,
+            above,
         })
     };
     let is_body = |i: usize| texts.get(i).is_some_and(|(_, t)| t.trim().len() > 200);
@@ -321,13 +324,13 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
         if is_body(i) && i > end {
             break;
         }
-        out.extend(try_run(i));
+        out.extend(try_run(i, false));
     }
     for i in (0..start).rev().take(BEFORE_HEADLINE) {
         if is_body(i) {
             break;
         }
-        out.extend(try_run(i));
+        out.extend(try_run(i, true));
     }
     out
 }
@@ -414,8 +417,9 @@ pub fn in_zone_of_day(m: &Stamp, day: chrono::NaiveDate) -> Option<Stamp> {
 /// near the headline.
 ///
 /// - A shown date on the day of a machine `datePublished` keeps that instant.
-/// - The dateline to go by is the first one not labelled as an update (a full date before a
-///   year-less or relative one); a page that only shows
+/// - The dateline to go by is the first one not labelled as an update, below the headline
+///   before above it (on each side a full date before a year-less or relative one); a page
+///   that only shows
 ///   "Updated …" keeps its machine published date when it has one (the update is not the
 ///   publication), else the shown date is the best the page states.
 /// - A machine date (published or modified) on the shown day keeps its instant; a year-less or
@@ -467,14 +471,16 @@ pub fn published(
             return Some(*m);
         }
     }
-    // A full date before a year-less or relative one ("Feb 4, 2025 - 11 minutes" read from
-    // the headline upwards meets the reading time first).
-    let Some(line) = shown
-        .iter()
-        .find(|s| !s.updated && !inexact(&s.stamp))
-        .or_else(|| shown.iter().find(|s| !s.updated))
-        .or_else(|| shown.first())
-    else {
+    // Below the headline before above it; on each side a full date before a year-less or
+    // relative one ("Feb 4, 2025 - 11 minutes" read from the headline upwards meets the
+    // reading time first).
+    let pick = |above: bool| {
+        let side = || shown.iter().filter(move |s| s.above == above && !s.updated);
+        side()
+            .find(|s| !inexact(&s.stamp))
+            .or_else(|| side().next())
+    };
+    let Some(line) = pick(false).or_else(|| pick(true)).or_else(|| shown.first()) else {
         return chain;
     };
     if line.updated && chain.is_some() {
@@ -581,6 +587,11 @@ mod tests {
         assert_eq!(pick(html, &[]).as_deref(), Some("2025-02-04"));
         let html = "<body><h1>The Post</h1><h2>Open until July 31</h2><p>July 22, 2017</p></body>";
         assert_eq!(pick(html, &[]).as_deref(), Some("2017-07-22"));
+        // A relative dateline under the headline is not replaced by a full date above it (a
+        // ticker): it yields to the machine date.
+        let meta = [layer(&["2026-03-15T09:00:00+00:00"], None)];
+        let html = "<body><p>March 1, 2026</p><h1>The Post</h1><p>3 hours ago</p></body>";
+        assert_eq!(pick(html, &meta).as_deref(), Some("2026-03-15"));
     }
 
     #[test]
