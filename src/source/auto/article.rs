@@ -9,7 +9,7 @@
 //! |---|---|
 //! | title | JSON-LD `headline`/`name` → `og:title`/`twitter:title`/DC → microdata `headline` → `h-entry` `p-name` → `<title>`; site-name prefixes/suffixes cut (when the other part names og:site_name, the JSON-LD publisher/`WebSite` or the host), and an `<h1>` that matches preferred |
 //! | authors | JSON-LD `author` (strings, `Person`/`Organization` objects, arrays, `@id` references) → `<meta name=author>`/`article:author` (never URLs)/DC/parsely → microdata `author` → `h-entry` `p-author` → visible byline ("Writer: NAME" avatar alt, `rel=author`, byline classes, "By/Von/Por/Par NAME") |
-//! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …" label anywhere → a date in the URL path; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
+//! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …"/"Written by …" label with its date anywhere → a date in the URL path → an "Updated …" date-ish text; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
 //! | updated | JSON-LD `dateModified` → `article:modified_time`/`og:updated_time` → microdata → `h-entry` |
 //! | image | JSON-LD `image` → `og:image`/`twitter:image` → the first image of the body |
 //! | language | JSON-LD `inLanguage` → `<html lang>` → `og:locale`/`content-language` |
@@ -256,13 +256,16 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     let shown = dateline::header_dates(&doc, title.as_deref(), dates);
     let mut published = dateline::published(&layers, &shown, dates, &mut diagnostics);
     if published.is_none() {
-        published = byline::visible_date(&doc, dates);
+        published = byline::visible_date(&doc, dates, false);
     }
     if published.is_none() {
         published = dateline::labelled_date(&doc, dates);
     }
     if published.is_none() {
         published = byline::url_date(page_url, dates);
+    }
+    if published.is_none() {
+        published = byline::visible_date(&doc, dates, true);
     }
     if published.is_none() {
         diagnostics.push("no publication date found".into());

@@ -330,8 +330,10 @@ fn label_then_name(doc: &Html) -> Option<String> {
 }
 
 /// The post's date as the page shows it: `<time datetime>` outside comments and related-post
-/// widgets, then short texts in date-ish elements, read through the date engine.
-pub fn visible_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
+/// widgets, then short texts in date-ish elements, read through the date engine. A text that
+/// says "updated"/"modified" is read only with `updates` (the last resort: the update is then
+/// the best date the page states).
+pub fn visible_date(doc: &Html, dates: &DateContext<'_>, updates: bool) -> Option<Stamp> {
     static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
     static DATEISH: LazyLock<Selector> = LazyLock::new(|| {
         sel(concat!(
@@ -364,7 +366,7 @@ pub fn visible_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
             continue;
         }
         let lower = text.to_lowercase();
-        if lower.contains("updated") || lower.contains("modified") {
+        if (lower.contains("updated") || lower.contains("modified")) != updates {
             continue;
         }
         if let Some(s) = parse_human_date(strip_date_label(&text), dates) {
@@ -437,8 +439,17 @@ mod tests {
             day_first: false,
             format: None,
         };
-        let d = visible_date(&doc, &ctx).map(|s| s.utc.to_rfc3339());
+        let d = visible_date(&doc, &ctx, false).map(|s| s.utc.to_rfc3339());
         assert_eq!(d.as_deref(), Some("2026-01-09T10:00:00+00:00"));
+        // "Updated …" in a date-ish element: only as the last resort.
+        let doc = Html::parse_document(
+            r#"<body><p class="byline__pub-dates">Updated March 13, 2024</p></body>"#,
+        );
+        assert_eq!(visible_date(&doc, &ctx, false), None);
+        assert_eq!(
+            visible_date(&doc, &ctx, true).map(|s| local_day(&s).to_string()),
+            Some("2024-03-13".to_string())
+        );
     }
     fn ctx_at_capture() -> DateContext<'static> {
         DateContext {

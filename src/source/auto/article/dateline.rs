@@ -335,17 +335,23 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
     out
 }
 
-/// "Published on 9 January 2026", "Posted on" + a date in the next element, "Publication date
-/// November 2003": a date the page labels as its publication's, anywhere outside comments,
-/// navigation, footers and widgets (author boxes after the post carry them). The first wins.
+/// "Published on 9 January 2026", "Posted on" with a date in the next element, "Written by
+/// NAME" with a date in the next element: a date the page labels as its publication's, anywhere
+/// outside comments, navigation, footers and lists of other posts (author boxes after the post
+/// carry them). The first wins.
 pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
     static SHORT: LazyLock<Selector> = LazyLock::new(|| {
         sel("p, span, div, li, small, time, dt, dd, th, td, h3, h4, h5, h6, strong, em, b, label")
     });
+    static WRITTEN_BY: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s*(?:written|posted|published)\s+by\b")
+            .unwrap_or_else(|_| unreachable!("static regex"))
+    });
     let starts_published = |t: &str| {
-        PUBLISHED_WORD
+        (PUBLISHED_WORD
             .find(t)
             .is_some_and(|m| t.get(..m.start()).is_some_and(|b| b.trim().len() <= 12))
+            || WRITTEN_BY.is_match(t))
             && !labels_update(t)
     };
     for e in doc.select(&SHORT).take(5000) {
@@ -674,6 +680,12 @@ mod tests {
         assert_eq!(
             day(labelled_date(&doc(html), &ctx())).as_deref(),
             Some("2024-08-30")
+        );
+        // A byline at the end of the post with the date beside it.
+        let html = r#"<body><p>Body text.</p><div><p>Written by <a href="/a">Ann Lee and Bo Chen</a></p><p>April 8, 2024</p></div></body>"#;
+        assert_eq!(
+            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            Some("2024-04-08")
         );
         // An update label, or a publication word inside prose, is not a publication date.
         let html = r#"<body><p>Last updated and published again on May 2, 2024</p><p>The study was published in 2019 by the team of researchers at the lab.</p></body>"#;
