@@ -128,7 +128,13 @@ fn headline_element<'a>(doc: &'a Html, headline: Option<&str>) -> Option<Element
         if let Some(h) = doc
             .select(&SHORT)
             .take(3000)
-            .filter(|e| e.text().map(str::len).sum::<usize>() <= 3 * w.len() + 40)
+            .filter(|e| {
+                // Short elements only, without walking a long subtree to its end.
+                let limit = 3 * w.len() + 40;
+                e.text()
+                    .try_fold(0usize, |n, t| Some(n + t.len()).filter(|&n| n <= limit))
+                    .is_some()
+            })
             .filter(usable)
             .find(|e| text_of(*e) == w)
         {
