@@ -9,7 +9,7 @@
 //! |---|---|
 //! | title | the one `<h1>` a reader sees (logo/site-name/hidden/related `<h1>`s skipped; of several, the one whose class names it the title; else the one title-classed `<h2>`) → JSON-LD `headline`/`name` → `og:title`/`twitter:title`/DC → microdata `headline` → `h-entry` `p-name` → `<title>`; site-name prefixes/suffixes cut (when the other part names og:site_name, the JSON-LD publisher/`WebSite` or the host), an `<h1>` that matches preferred, the metadata's casing kept for a capitals or lower-case `<h1>`, short `| Section` and `- Part 1` tails cut, mojibake repaired |
 //! | authors | JSON-LD `author` (strings, `Person`/`Organization` objects, arrays, `@id` references) → `<meta name=author>`/`article:author` (never URLs)/DC/parsely, then a `twitter:label`/`twitter:data` "Written by" pair → microdata `author` → `h-entry` `p-author` → visible byline ("Writer: NAME" avatar alt, `rel=author`, byline classes, "By/Von/Por/Par NAME", "Contributors:") → an author card or author-archive link (see `author`) |
-//! | published | JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published` → `<time datetime>` → date-like visible text; never `dateModified`, never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
+//! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …"/"Written by …" label with its date anywhere → a date in the URL path → an "Updated …" date-ish text; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
 //! | updated | JSON-LD `dateModified` → `article:modified_time`/`og:updated_time` → microdata → `h-entry` |
 //! | image | JSON-LD `image` → `og:image`/`twitter:image` → the first image of the body |
 //! | language | JSON-LD `inLanguage` → `<html lang>` → `og:locale`/`content-language` |
@@ -21,13 +21,13 @@
 mod author;
 mod byline;
 pub mod content;
+mod dateline;
 mod meta;
 mod title;
 
-use crate::model::{DatePrecision, Person, Stamp};
+use crate::model::{Person, Stamp};
 use crate::normalise::date::{DateContext, parse_human_date};
 use crate::normalise::{canonical_link, clean_text, sanitise_html};
-use chrono::Datelike;
 use meta::Fields;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
@@ -242,64 +242,25 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         }
     }
 
-    // Dates.
-    let mut published = None;
-    'chain: for layer in &layers {
-        for raw in &layer.published {
-            if let Some(s) = parse_human_date(&clean_text(raw), dates) {
-                published = Some(s);
-                break 'chain;
-            }
-            diagnostics.push(format!("unreadable date {raw:?}"));
-        }
-    }
+    // Dates. The date shown beside the headline is the one readers (and feeds) go by,
+    // weighed against the metadata's (see `dateline::published`).
     let updated = layers
         .iter()
         .filter_map(|l| l.updated.as_deref())
         .find_map(|raw| parse_human_date(&clean_text(raw), dates));
-    // The date shown beside the headline is the one readers (and feeds) go by: when the
-    // metadata names that day (as published or as modified) its instant is kept, otherwise the
-    // shown date wins over an older or newer machine date.
-    if let Some(shown) = byline::header_date(&doc, title.as_deref(), dates) {
-        let day = byline::local_day(&shown);
-        let inexact = |s: &Stamp| {
-            matches!(
-                s.precision,
-                DatePrecision::YearInferred | DatePrecision::Relative
-            )
-        };
-        let machine: Vec<Stamp> = layers
-            .iter()
-            .flat_map(|l| l.published.iter().chain(l.updated.iter()))
-            .filter_map(|raw| parse_human_date(&clean_text(raw), dates))
-            .filter(|s| !inexact(s))
-            .collect();
-        let near = |s: &Stamp| {
-            let d = byline::local_day(s);
-            (d - day).num_days().abs() <= 1
-                // 10/09 read month-first where the page meant day-first, or the reverse.
-                || (d.year() == day.year() && d.month() == day.day() && d.day() == day.month())
-        };
-        if let Some(m) = machine.iter().find(|s| byline::local_day(s) == day) {
-            published = Some(*m);
-        } else if inexact(&shown) && published.is_some() {
-            // "Jan 23" or "2 days ago" beside a machine date: the machine date is the better
-            // reading (a year guessed, a relative phrase resolved against the capture time).
-        } else if let Some(m) = machine
-            .iter()
-            .find(|s| shown.precision == DatePrecision::DateOnly && near(s))
-        {
-            // A calendar day one off a machine instant is the same moment in another zone.
-            published = Some(*m);
-        } else {
-            published = Some(shown);
-        }
+    let shown = dateline::header_dates(&doc, title.as_deref(), dates);
+    let mut published = dateline::published(&layers, &shown, dates, &mut diagnostics);
+    if published.is_none() {
+        published = byline::visible_date(&doc, dates, false);
     }
     if published.is_none() {
-        published = byline::visible_date(&doc, dates);
+        published = dateline::labelled_date(&doc, dates);
     }
     if published.is_none() {
         published = byline::url_date(page_url, dates);
+    }
+    if published.is_none() {
+        published = byline::visible_date(&doc, dates, true);
     }
     if published.is_none() {
         diagnostics.push("no publication date found".into());

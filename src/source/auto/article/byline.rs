@@ -1,7 +1,8 @@
 //! The last layer of the chain: what a reader sees. Bylines ("By NAME", "Writer: NAME", "Von
 //! NAME", "Por NAME", an avatar's `alt="Writer: NAME"`, `rel=author`, elements whose class says
-//! author/byline) and dates (`<time datetime>`, then short date-like texts near the top of the
-//! post, read through the date engine). Comment sections are never looked into.
+//! author/byline) and the fallback dates (`<time datetime>`, then short date-like texts in
+//! date-ish elements, then a `/2025/09/04/` path; the dateline beside the headline is
+//! [`super::dateline`]'s), read through the date engine. Comment sections are never looked into.
 
 use super::meta::sel;
 use crate::model::Stamp;
@@ -37,7 +38,7 @@ pub fn in_comments(e: ElementRef<'_>) -> bool {
         })
 }
 
-fn in_furniture(e: ElementRef<'_>) -> bool {
+pub fn in_furniture(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
@@ -368,8 +369,10 @@ fn label_then_name(doc: &Html) -> Option<String> {
 }
 
 /// The post's date as the page shows it: `<time datetime>` outside comments and related-post
-/// widgets, then short texts in date-ish elements, read through the date engine.
-pub fn visible_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
+/// widgets, then short texts in date-ish elements, read through the date engine. A text that
+/// says "updated"/"modified" is read only with `updates` (the last resort: the update is then
+/// the best date the page states).
+pub fn visible_date(doc: &Html, dates: &DateContext<'_>, updates: bool) -> Option<Stamp> {
     static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
     static DATEISH: LazyLock<Selector> = LazyLock::new(|| {
         sel(concat!(
@@ -402,7 +405,7 @@ pub fn visible_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
             continue;
         }
         let lower = text.to_lowercase();
-        if lower.contains("updated") || lower.contains("modified") {
+        if (lower.contains("updated") || lower.contains("modified")) != updates {
             continue;
         }
         if let Some(s) = parse_human_date(strip_date_label(&text), dates) {
@@ -419,147 +422,11 @@ pub fn local_day(s: &Stamp) -> chrono::NaiveDate {
     s.utc.with_timezone(&offset).date_naive()
 }
 
-/// Text nodes further than this from the headline are not its dateline.
-const AFTER_HEADLINE: usize = 30;
-const BEFORE_HEADLINE: usize = 12;
-
-/// The date a reader sees next to the headline: the first short date-like text (or `<time>`)
-/// among the text runs that follow the `<h1>` — up to the first paragraph of body text — else
-/// among the few that precede it (a dateline above the title). `headline` picks the `<h1>` that
-/// carries the page's title when there are several. Comments, navigation, footers and
-/// related-post widgets are skipped.
-pub fn header_date(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>) -> Option<Stamp> {
-    static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-    static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
-    let squash = |s: &str| super::title::squash(s);
-    let want = headline.map(squash).filter(|s| !s.is_empty());
-    let mut chosen = None;
-    // The `<h1>` with the title, else the first `<h1>`, else an `<h2>` with the title.
-    let h2s = doc.select(&H2).take(10).filter(|h| {
-        want.as_deref()
-            .is_some_and(|w| *w == squash(&h.text().collect::<Vec<_>>().join(" ")))
-    });
-    let mut h1_seen = false;
-    for h in doc.select(&H1).take(10).chain(h2s) {
-        if h.value().name() == "h2" && (h1_seen || chosen.is_some()) {
-            break;
-        }
-        if in_comments(h) || in_furniture(h) {
-            continue;
-        }
-        let text = squash(&h.text().collect::<Vec<_>>().join(" "));
-        if text.is_empty() {
-            continue;
-        }
-        if chosen.is_none() {
-            chosen = Some(h);
-        }
-        h1_seen = true;
-        if want.as_deref().is_some_and(|w| *w == text) {
-            chosen = Some(h);
-            break;
-        }
-    }
-    let h1 = chosen?;
-    let h1_id = h1.id();
-    // Text runs in document order, with where the headline starts and ends among them.
-    let mut texts: Vec<(ego_tree::NodeRef<'_, scraper::Node>, &str)> = Vec::new();
-    let (mut start, mut end) = (None, None);
-    let mut skip_depth = 0usize;
-    for edge in doc.tree.root().traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(n) => {
-                if n.id() == h1_id {
-                    start = Some(texts.len());
-                }
-                match n.value() {
-                    scraper::Node::Element(e)
-                        if matches!(
-                            e.name(),
-                            "script"
-                                | "style"
-                                | "noscript"
-                                | "template"
-                                | "svg"
-                                | "head"
-                                | "select"
-                        ) =>
-                    {
-                        skip_depth += 1;
-                    }
-                    scraper::Node::Text(t) if skip_depth == 0 && !t.trim().is_empty() => {
-                        texts.push((n, t));
-                    }
-                    _ => {}
-                }
-            }
-            ego_tree::iter::Edge::Close(n) => {
-                if n.id() == h1_id {
-                    end = Some(texts.len());
-                }
-                if let scraper::Node::Element(e) = n.value()
-                    && matches!(
-                        e.name(),
-                        "script" | "style" | "noscript" | "template" | "svg" | "head" | "select"
-                    )
-                {
-                    skip_depth = skip_depth.saturating_sub(1);
-                }
-            }
-        }
-    }
-    let (start, end) = (start?, end?);
-    let try_run = |node: ego_tree::NodeRef<'_, scraper::Node>, raw: &str| -> Option<Stamp> {
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if text.len() < 5
-            || text.len() > 100
-            || text.split(' ').count() > 12
-            || !text.chars().any(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        let parent = node.parent().and_then(ElementRef::wrap)?;
-        if in_comments(parent) || in_furniture(parent) {
-            return None;
-        }
-        let shown = parse_human_date(strip_date_label(&text), dates)?;
-        // A `<time datetime>` around it gives the instant with its offset, when it is that day.
-        let machine = parent
-            .ancestors()
-            .filter_map(ElementRef::wrap)
-            .take(3)
-            .chain(std::iter::once(parent))
-            .filter(|e| e.value().name() == "time")
-            .find_map(|e| e.value().attr("datetime"))
-            .and_then(|d| parse_human_date(d.trim(), dates))
-            .filter(|m| local_day(m) == local_day(&shown));
-        Some(machine.unwrap_or(shown))
-    };
-    let is_body = |t: &str| t.trim().len() > 200;
-    for &(node, t) in texts.iter().skip(end).take(AFTER_HEADLINE) {
-        if is_body(t) {
-            break;
-        }
-        if let Some(s) = try_run(node, t) {
-            return Some(s);
-        }
-    }
-    for &(node, t) in texts.get(..start)?.iter().rev().take(BEFORE_HEADLINE) {
-        if is_body(t) {
-            break;
-        }
-        if let Some(s) = try_run(node, t) {
-            return Some(s);
-        }
-    }
-    None
-}
-
 /// A `/2025/09/04/` or `/2025-09-04-` date in the page's path: a calendar day, the last resort.
 pub fn url_date(page_url: &url::Url, dates: &DateContext<'_>) -> Option<Stamp> {
     static PATH_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
-            r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/\-_.]|$)",
+            r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[^\d]|$)",
         )
         .unwrap_or_else(|_| unreachable!("static regex"))
     });
@@ -570,7 +437,7 @@ pub fn url_date(page_url: &url::Url, dates: &DateContext<'_>) -> Option<Stamp> {
 }
 
 /// "Published on 9 January 2026" → "9 January 2026".
-fn strip_date_label(text: &str) -> &str {
+pub fn strip_date_label(text: &str) -> &str {
     static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)^\s*(?:published|posted|date|on|publicado|veröffentlicht|publié)(?:\s+on)?\s*:?\s*")
             .unwrap_or_else(|_| unreachable!("static regex"))
@@ -635,8 +502,17 @@ mod tests {
             day_first: false,
             format: None,
         };
-        let d = visible_date(&doc, &ctx).map(|s| s.utc.to_rfc3339());
+        let d = visible_date(&doc, &ctx, false).map(|s| s.utc.to_rfc3339());
         assert_eq!(d.as_deref(), Some("2026-01-09T10:00:00+00:00"));
+        // "Updated …" in a date-ish element: only as the last resort.
+        let doc = Html::parse_document(
+            r#"<body><p class="byline__pub-dates">Updated March 13, 2024</p></body>"#,
+        );
+        assert_eq!(visible_date(&doc, &ctx, false), None);
+        assert_eq!(
+            visible_date(&doc, &ctx, true).map(|s| local_day(&s).to_string()),
+            Some("2024-03-13".to_string())
+        );
     }
     fn ctx_at_capture() -> DateContext<'static> {
         DateContext {
@@ -658,12 +534,16 @@ mod tests {
 <p>A long first paragraph of body text that goes on for a while, well beyond two hundred characters, so that the scan stops here and never reads the date in it: 1 January 2020, which is not the dateline at all. More words follow.</p>
 <p>Nov 3, 2024</p></article></body>"#;
         let doc = Html::parse_document(html);
-        let d = header_date(&doc, Some("The Post"), &ctx_at_capture()).map(|s| local_day(&s));
+        let d = super::super::dateline::header_dates(&doc, Some("The Post"), &ctx_at_capture())
+            .first()
+            .map(|s| local_day(&s.stamp));
         assert_eq!(d.map(|d| d.to_string()).as_deref(), Some("2025-08-14"));
         // Nothing after the headline: the line above it.
         let html = r#"<body><div><p>Last updated:</p><p>Dec 12, 2025</p></div><h1>The Post</h1><p>Words</p></body>"#;
         let doc = Html::parse_document(html);
-        let d = header_date(&doc, None, &ctx_at_capture()).map(|s| local_day(&s).to_string());
+        let d = super::super::dateline::header_dates(&doc, None, &ctx_at_capture())
+            .first()
+            .map(|s| local_day(&s.stamp).to_string());
         assert_eq!(d.as_deref(), Some("2025-12-12"));
     }
 
@@ -684,7 +564,12 @@ mod tests {
             day("https://x.example/blog/2025-12-17-minisgl").as_deref(),
             Some("2025-12-17")
         );
+        assert_eq!(
+            day("https://x.example/articles/2025-12-15+Why+and+how").as_deref(),
+            Some("2025-12-15")
+        );
         assert_eq!(day("https://x.example/2025/12/").as_deref(), None);
+        assert_eq!(day("https://x.example/2025/12/150").as_deref(), None);
         assert_eq!(day("https://x.example/p/20251218").as_deref(), None);
     }
     #[test]
