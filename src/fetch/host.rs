@@ -6,6 +6,16 @@
 //!
 //! The turn is taken for the host of the URL a source names (and for its robots.txt); the hops of
 //! a redirect to another host within that request are not counted separately.
+//!
+//! A robots.txt request takes an *uncounted* turn ([`HostLimiter::acquire_uncounted`]): it
+//! waits like any other (one request at a time, `host_delay` after the last counted one), but
+//! its end is not recorded, so the page it guards may follow at once. It is one small request
+//! per host and day (see [`super::robots`]); every other pair of requests to a host is at least
+//! `host_delay` apart.
+//!
+//! This limiter only makes requests wait. Waiting for a host holds no global slot: the run
+//! loop hands out its `concurrency` slots host by host and never starts a source whose host is
+//! busy or still in its delay (see `app::dispatch`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,11 +39,14 @@ pub struct HostLimiter {
 /// it records the end time.
 pub struct HostTurn {
     guard: tokio::sync::OwnedMutexGuard<Option<Instant>>,
+    counted: bool,
 }
 
 impl Drop for HostTurn {
     fn drop(&mut self) {
-        *self.guard = Some(Instant::now());
+        if self.counted {
+            *self.guard = Some(Instant::now());
+        }
     }
 }
 
@@ -50,12 +63,22 @@ pub fn host_key(url: &url::Url) -> String {
 impl HostLimiter {
     /// Wait for `url`'s host to be free and for `delay` to have passed since its last request.
     pub async fn acquire(&self, url: &url::Url, delay: Duration) -> HostTurn {
+        self.turn(url, delay, true).await
+    }
+
+    /// [`HostLimiter::acquire`] for a request that does not count towards the delay of the next
+    /// one (robots.txt): it waits the same way, but its end is not recorded.
+    pub async fn acquire_uncounted(&self, url: &url::Url, delay: Duration) -> HostTurn {
+        self.turn(url, delay, false).await
+    }
+
+    async fn turn(&self, url: &url::Url, delay: Duration, counted: bool) -> HostTurn {
         let slot = self.slot(&host_key(url));
         let guard = slot.lock_owned().await;
         if let Some(last) = *guard {
             tokio::time::sleep_until(last + delay).await;
         }
-        HostTurn { guard }
+        HostTurn { guard, counted }
     }
 
     fn slot(&self, key: &str) -> Slot {
@@ -121,6 +144,29 @@ mod tests {
                 .await,
         );
         assert!(start.elapsed() >= Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_uncounted_turn_does_not_delay_the_next_one() {
+        let limiter = HostLimiter::default();
+        let delay = Duration::from_secs(3);
+        let start = Instant::now();
+        drop(
+            limiter
+                .acquire_uncounted(&u("http://a/robots.txt"), delay)
+                .await,
+        );
+        drop(limiter.acquire(&u("http://a/page"), delay).await);
+        assert!(start.elapsed() < Duration::from_secs(1));
+        // but it waits for the delay after a counted request, and does not push the next one
+        drop(
+            limiter
+                .acquire_uncounted(&u("http://a/robots.txt"), delay)
+                .await,
+        );
+        assert!(start.elapsed() >= delay);
+        drop(limiter.acquire(&u("http://a/next"), delay).await);
+        assert!(start.elapsed() < delay * 2);
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,6 +1,8 @@
 //! Persistent state in one SQLite file (WAL, versioned migrations): every item ever published
 //! with its first- and last-seen times, tombstones of ids that aged out, HTTP validators per URL,
-//! and per-source health. The rest of the program sees only [`State`]'s methods, so another
+//! per-source health, robots.txt answers per host (with their freshness), a change number per
+//! source (bumped whenever its stored items change) and what each output was last built from
+//! (so unchanged outputs are not rebuilt). The rest of the program sees only [`State`]'s methods, so another
 //! backend (PostgreSQL for several workers) can be put behind the same interface later.
 //!
 //! The item rules live here because they need history: an undated item keeps the time it was
@@ -72,6 +74,33 @@ const MIGRATIONS: &[&str] = &[
         first_published INTEGER NOT NULL,
         PRIMARY KEY (feed_id, id)
     );",
+    // 5: robots.txt per host between runs (its answer, validators and how long it stays fresh),
+    // so a run asks a host for it at most once a day.
+    "CREATE TABLE robots (
+        url           TEXT PRIMARY KEY,
+        status        INTEGER NOT NULL,
+        body          BLOB NOT NULL,
+        etag          TEXT,
+        last_modified TEXT,
+        fetched       INTEGER NOT NULL,
+        expires       INTEGER NOT NULL
+    );",
+    // 6: what each output was last built from, so a run whose sources brought nothing new
+    // rebuilds nothing: a change number per source (bumped whenever its stored items change),
+    // and per output the fingerprint of its inputs, until when it holds (items ageing out),
+    // what it showed (item count, newest date: for the index) and its files as written.
+    "CREATE TABLE changes (
+        source_id TEXT PRIMARY KEY,
+        seq       INTEGER NOT NULL
+    );
+    CREATE TABLE outputs (
+        name        TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        valid_until INTEGER,
+        items       INTEGER NOT NULL,
+        updated     INTEGER,
+        files       TEXT NOT NULL
+    );",
 ];
 
 /// Post-cache rows not seen on their source for this long are dropped.
@@ -117,6 +146,32 @@ pub struct Health {
     /// A problem of the last successful read that did not fail it (an html field selector
     /// that matched nothing); shown as a warning by `status`.
     pub last_warning: Option<String>,
+}
+
+/// A robots.txt answer kept between runs (see [`crate::fetch::robots`]): the status and body
+/// (2xx only; empty otherwise), the validators for a conditional re-check, when it was fetched
+/// (or last confirmed by a 304) and until when it is used without asking again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RobotsRecord {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub validators: Validators,
+    pub fetched: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+}
+
+/// What an output was last built from (migration 6): see [`State::output`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutputRecord {
+    /// A digest of everything the output's bytes depend on (config, change numbers, version).
+    pub fingerprint: String,
+    /// The output may change by itself at this time (an item ageing out); `None`: never.
+    pub valid_until: Option<DateTime<Utc>>,
+    /// How many items it showed and its newest date (for the index page).
+    pub items: usize,
+    pub updated: Option<DateTime<Utc>>,
+    /// Its files as written: (name in out/, size, modification time in ns since the epoch).
+    pub files: Vec<(String, u64, i128)>,
 }
 
 /// What storing one source's fresh items did.
@@ -269,6 +324,58 @@ impl State {
         Ok(())
     }
 
+    /// The robots.txt stored for `url` (a `scheme://host:port/robots.txt` URL), if any.
+    pub fn robots(&self, url: &str) -> Result<Option<RobotsRecord>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT status, body, etag, last_modified, fetched, expires FROM robots WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(RobotsRecord {
+                        status: r.get(0)?,
+                        body: r.get(1)?,
+                        validators: Validators {
+                            etag: r.get(2)?,
+                            last_modified: r.get(3)?,
+                        },
+                        fetched: from_ts(r.get(4)?).unwrap_or_default(),
+                        expires: from_ts(r.get(5)?).unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Store (or replace) the robots.txt record for `url`, and drop records that expired more
+    /// than 30 days ago (hosts no source uses any more), so the table stays bounded.
+    pub fn set_robots(&self, url: &str, record: &RobotsRecord) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO robots (url, status, body, etag, last_modified, fetched, expires)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(url) DO UPDATE SET status = ?2, body = ?3, etag = ?4,
+                    last_modified = ?5, fetched = ?6, expires = ?7",
+                params![
+                    url,
+                    record.status,
+                    record.body,
+                    record.validators.etag,
+                    record.validators.last_modified,
+                    ts(record.fetched),
+                    ts(record.expires),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "DELETE FROM robots WHERE expires < ?1",
+                [ts(record.fetched) - 30 * 86_400],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Store the items a source yields now. New items get `first_seen = now` (and, when undated,
     /// that as their date); known items keep their first-seen time and any stored date at least as
     /// precise as the new one; a changed item keeps its id and gets `updated`; ids that aged out
@@ -286,6 +393,7 @@ impl State {
         };
         let tx = self.conn.transaction().map_err(err)?;
         let mut report = StoreReport::default();
+        let mut touched = false;
         for item in fresh {
             let tomb: Option<i64> = tx
                 .query_row(
@@ -304,14 +412,16 @@ impl State {
                 report.tombstoned += 1;
                 continue;
             }
-            let stored: Option<(String, String, i64)> = tx
+            let stored: Option<(String, String, i64, i64)> = tx
                 .query_row(
-                    "SELECT data, content_hash, first_seen FROM items WHERE source_id = ?1 AND id = ?2",
+                    "SELECT data, content_hash, first_seen, sort_date FROM items
+                     WHERE source_id = ?1 AND id = ?2",
                     params![source_id, item.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
                 .map_err(err)?;
+            let before = stored.as_ref().map(|s| (s.0.clone(), s.3));
             let hash = content_hash(item);
             let (merged, first_seen) = match stored {
                 None => {
@@ -320,7 +430,7 @@ impl State {
                     date_undated(&mut it, now);
                     (it, ts(now))
                 }
-                Some((data, old_hash, first_seen)) => {
+                Some((data, old_hash, first_seen, _)) => {
                     let old: Option<Item> = serde_json::from_str(&data).ok();
                     let first = from_ts(Some(first_seen)).unwrap_or(now);
                     let mut it = item.clone();
@@ -351,6 +461,19 @@ impl State {
             };
             let data = serde_json::to_string(&merged).unwrap_or_default();
             let sort = merged.sort_date().map(ts).unwrap_or(first_seen);
+            if before
+                .as_ref()
+                .is_some_and(|(d, s)| *d == data && *s == sort)
+            {
+                // Nothing an output shows changed: only remember that it was seen.
+                tx.execute(
+                    "UPDATE items SET last_seen = ?3 WHERE source_id = ?1 AND id = ?2",
+                    params![source_id, merged.id, ts(now)],
+                )
+                .map_err(err)?;
+                continue;
+            }
+            touched = true;
             tx.execute(
                 "INSERT INTO items (source_id, id, link, data, content_hash, first_seen, last_seen, sort_date)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -359,6 +482,9 @@ impl State {
                 params![source_id, merged.id, merged.link, data, hash, first_seen, ts(now), sort],
             )
             .map_err(err)?;
+        }
+        if touched {
+            mark_changed(&tx, source_id).map_err(err)?;
         }
         tx.commit().map_err(err)?;
         Ok(report)
@@ -372,32 +498,102 @@ impl State {
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<Vec<Item>, StateError> {
-        let min_date = retention
-            .max_age
-            .and_then(|a| chrono::Duration::from_std(a).ok())
-            .map(|a| ts(now - a))
-            .unwrap_or(i64::MIN);
-        let limit = i64::try_from(retention.max_items).unwrap_or(i64::MAX);
+        let mut out = Vec::new();
+        self.scan_items(source_id, retention, now, |_, data| {
+            if let Ok(item) = serde_json::from_str::<Item>(data) {
+                out.push(item);
+            }
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Visit a source's stored items within `retention`, newest first (sort date, then id), as
+    /// (sort date in seconds, JSON); stops when `visit` returns false. Nothing is decoded
+    /// here, so a caller can skip rows cheaply and memory stays at one row.
+    pub fn scan_items(
+        &self,
+        source_id: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+        mut visit: impl FnMut(i64, &str) -> bool,
+    ) -> Result<(), StateError> {
+        let (min_date, limit) = retention_bounds(retention, now);
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT data FROM items WHERE source_id = ?1 AND sort_date >= ?2
+                "SELECT sort_date, data FROM items WHERE source_id = ?1 AND sort_date >= ?2
                  ORDER BY sort_date DESC, id ASC LIMIT ?3",
             )
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![source_id, min_date, limit], |r| {
-                r.get::<_, String>(0)
-            })
+        let mut rows = stmt
+            .query(params![source_id, min_date, limit])
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let data = row.map_err(|e| self.err(e))?;
-            if let Ok(item) = serde_json::from_str::<Item>(&data) {
-                out.push(item);
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let sort: i64 = row.get(0).map_err(|e| self.err(e))?;
+            let data = row.get_ref(1).map_err(|e| self.err(e))?;
+            let data = data.as_str().map_err(|e| self.err(e.into()))?;
+            if !visit(sort, data) {
+                break;
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Every source's change number (see migration 6): it grows whenever the source's stored
+    /// items change (new, changed, retired or forgotten items).
+    pub fn change_numbers(&self) -> Result<std::collections::HashMap<String, i64>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source_id, seq FROM changes")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// What output `name` was last built from, if it was.
+    pub fn output(&self, name: &str) -> Result<Option<OutputRecord>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT fingerprint, valid_until, items, updated, files FROM outputs WHERE name = ?1",
+                [name],
+                |r| {
+                    let files: String = r.get(4)?;
+                    Ok(OutputRecord {
+                        fingerprint: r.get(0)?,
+                        valid_until: from_ts(r.get(1)?),
+                        items: r.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                        updated: from_ts(r.get(3)?),
+                        files: serde_json::from_str(&files).unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Remember what output `name` was built from.
+    pub fn set_output(&self, name: &str, record: &OutputRecord) -> Result<(), StateError> {
+        let files = serde_json::to_string(&record.files).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO outputs (name, fingerprint, valid_until, items, updated, files)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(name) DO UPDATE SET fingerprint = ?2, valid_until = ?3, items = ?4,
+                    updated = ?5, files = ?6",
+                params![
+                    name,
+                    record.fingerprint,
+                    record.valid_until.map(ts),
+                    i64::try_from(record.items).unwrap_or(i64::MAX),
+                    record.updated.map(ts),
+                    files
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// How many items are stored for a source, and how many of them are undated (their date
@@ -441,11 +637,20 @@ impl State {
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<usize, StateError> {
-        let kept: Vec<String> = self
-            .items_of(source_id, retention, now)?
-            .into_iter()
-            .map(|i| i.id)
-            .collect();
+        let kept: Vec<String> = {
+            let (min_date, limit) = retention_bounds(retention, now);
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM items WHERE source_id = ?1 AND sort_date >= ?2
+                     ORDER BY sort_date DESC, id ASC LIMIT ?3",
+                )
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(params![source_id, min_date, limit], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
+        };
         let path = self.path.clone();
         let err = |source| StateError::Sqlite {
             path: path.clone(),
@@ -475,6 +680,9 @@ impl State {
             )
             .map_err(err)?;
             retired += 1;
+        }
+        if retired > 0 {
+            mark_changed(&tx, source_id).map_err(err)?;
         }
         tx.execute(
             "DELETE FROM tombstones WHERE last_seen < ?1",
@@ -510,6 +718,7 @@ impl State {
             tx.execute("DELETE FROM validators WHERE url = ?1", [u])
                 .map_err(err)?;
         }
+        mark_changed(&tx, source_id).map_err(err)?;
         tx.commit().map_err(err)?;
         let _ = self.conn.execute_batch("PRAGMA incremental_vacuum;");
         Ok(n)
@@ -699,6 +908,28 @@ impl State {
         };
         ids.iter().map(|id| self.health(id)).collect()
     }
+}
+
+/// The oldest sort date and the row limit of a retention.
+fn retention_bounds(retention: Retention, now: DateTime<Utc>) -> (i64, i64) {
+    let min_date = retention
+        .max_age
+        .and_then(|a| chrono::Duration::from_std(a).ok())
+        .and_then(|a| now.checked_sub_signed(a))
+        .map(ts)
+        .unwrap_or(i64::MIN);
+    let limit = i64::try_from(retention.max_items).unwrap_or(i64::MAX);
+    (min_date, limit)
+}
+
+/// Give `source_id` the next change number.
+fn mark_changed(conn: &Connection, source_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO changes (source_id, seq) VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM changes))
+         ON CONFLICT(source_id) DO UPDATE SET seq = excluded.seq",
+        [source_id],
+    )?;
+    Ok(())
 }
 
 /// An item with no date takes `at` (its first-seen time) with precision `first seen`.
