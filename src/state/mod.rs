@@ -5,13 +5,18 @@
 //! (so unchanged outputs are not rebuilt). The rest of the program sees only [`State`]'s methods, so another
 //! backend (PostgreSQL for several workers) can be put behind the same interface later.
 //!
+//! Every write transaction is `BEGIN IMMEDIATE`: a run keeps a second connection for robots.txt
+//! (written from fetch tasks), and a deferred transaction that read first could not be upgraded
+//! to a write after the other connection wrote (SQLite answers "database is locked" at once,
+//! without waiting for `busy_timeout`).
+//!
 //! The item rules live here because they need history: an undated item keeps the time it was
 //! first seen; a stored date is replaced only by a strictly more precise one; an item whose
 //! content changes keeps its id and gets `updated`; an id that aged out never comes back as new.
 
 use crate::model::{DatePrecision, Item, Stamp};
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -266,7 +271,9 @@ impl State {
                 .map_err(err)?;
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let tx = conn.transaction().map_err(err)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(err)?;
@@ -391,7 +398,10 @@ impl State {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let mut report = StoreReport::default();
         let mut touched = false;
         for item in fresh {
@@ -656,7 +666,10 @@ impl State {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let all: Vec<String> = {
             let mut stmt = tx
                 .prepare("SELECT id FROM items WHERE source_id = ?1")
@@ -704,7 +717,10 @@ impl State {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let n = tx
             .execute("DELETE FROM items WHERE source_id = ?1", [source_id])
             .map_err(err)?;
@@ -764,7 +780,10 @@ impl State {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         for p in fresh {
             tx.execute(
                 "INSERT INTO post_cache (source_id, id, list_key, data, fetched, last_seen)
@@ -877,7 +896,8 @@ impl State {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.unchecked_transaction().map_err(err)?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(err)?;
         for id in ids {
             tx.execute(
                 "INSERT OR IGNORE INTO published (feed_id, id, first_published) VALUES (?1, ?2, ?3)",
@@ -1115,6 +1135,38 @@ mod tests {
         assert_eq!(st.health("nobody").unwrap().consecutive_failures, 0);
         st.forget("s", &["http://a/".into()]).unwrap();
         assert_eq!(st.validators("http://a/").unwrap(), Validators::default());
+    }
+
+    /// A run writes robots.txt records through a second connection while the run loop stores
+    /// items: the loop's read-then-write transactions must wait for the other writer, not fail
+    /// with "database is locked" (which deferred transactions did at once).
+    #[test]
+    fn writes_wait_for_a_second_connection_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut st = State::open(&path).unwrap();
+        let other = State::open(&path).unwrap();
+        let writer = std::thread::spawn(move || {
+            for n in 0..300 {
+                let record = RobotsRecord {
+                    status: 200,
+                    body: format!("User-agent: *\nDisallow: /{n}\n").into_bytes(),
+                    validators: Validators::default(),
+                    fetched: at(1),
+                    expires: at(2),
+                };
+                other
+                    .set_robots(&format!("http://h{n}/robots.txt"), &record)
+                    .unwrap();
+            }
+        });
+        for n in 0..150 {
+            let items = [item(&format!("i{n}"), "t", Some(Stamp::first_seen(at(1))))];
+            st.store_items("s", &items, at(1)).unwrap();
+            st.prune("s", KEEP, at(1)).unwrap();
+        }
+        writer.join().unwrap();
+        assert!(st.robots("http://h299/robots.txt").unwrap().is_some());
     }
 
     #[test]
