@@ -32,7 +32,16 @@ type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
 #[derive(Default)]
 pub struct HostLimiter {
-    hosts: Mutex<HashMap<String, Slot>>,
+    hosts: Mutex<Hosts>,
+}
+
+#[derive(Default)]
+struct Hosts {
+    map: HashMap<String, Slot>,
+    /// Prune when the map grows past this: [`PRUNE_ABOVE`], else twice what the last pruning
+    /// kept, so that a run over thousands of recently used hosts does not scan the whole map on
+    /// every request (which made a run quadratic in its hosts).
+    prune_at: usize,
 }
 
 /// The turn of one request at one host: hold it while the request (and its body) runs; dropping
@@ -82,9 +91,10 @@ impl HostLimiter {
     }
 
     fn slot(&self, key: &str) -> Slot {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        if hosts.len() > PRUNE_ABOVE {
-            hosts.retain(|_, slot| {
+        let mut guard = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        let hosts = &mut *guard;
+        if hosts.map.len() > hosts.prune_at.max(PRUNE_ABOVE) {
+            hosts.map.retain(|_, slot| {
                 // Keep entries someone holds or waits on, and recently used ones.
                 Arc::strong_count(slot) > 1
                     || match slot.try_lock() {
@@ -92,13 +102,17 @@ impl HostLimiter {
                         Err(_) => true,
                     }
             });
+            hosts.prune_at = hosts.map.len().saturating_mul(2);
         }
-        hosts.entry(key.to_string()).or_default().clone()
+        if let Some(slot) = hosts.map.get(key) {
+            return slot.clone();
+        }
+        hosts.map.entry(key.to_string()).or_default().clone()
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.hosts.lock().map(|h| h.len()).unwrap_or(0)
+        self.hosts.lock().map(|h| h.map.len()).unwrap_or(0)
     }
 }
 
@@ -183,5 +197,25 @@ mod tests {
             }
         }
         assert!(limiter.len() <= PRUNE_ABOVE * 2, "{}", limiter.len());
+    }
+
+    /// Thousands of hosts used within the idle time: none can be pruned, and the map is not
+    /// scanned again on every request (it used to be: quadratic in the number of hosts).
+    #[tokio::test(start_paused = true)]
+    async fn many_busy_hosts_are_not_rescanned_per_request() {
+        let limiter = HostLimiter::default();
+        for i in 0..(PRUNE_ABOVE * 8) {
+            drop(
+                limiter
+                    .acquire(&u(&format!("http://h{i}/")), Duration::ZERO)
+                    .await,
+            );
+        }
+        assert_eq!(limiter.len(), PRUNE_ABOVE * 8, "recent hosts are kept");
+        let prune_at = limiter.hosts.lock().unwrap().prune_at;
+        assert!(
+            prune_at > PRUNE_ABOVE * 4,
+            "{prune_at}: the threshold grows with the map"
+        );
     }
 }
