@@ -11,6 +11,8 @@
 #   bench/run.sh --no-peers      skip rsspls and feedparser
 #   bench/run.sh --report        only rebuild bench/results/latest.md from what is in $BENCH_DIR
 #   bench/run.sh --quick         unpinned runs only, no parse throughput (a before/after check)
+#   bench/run.sh --no-parse      skip the parse throughput (cargo bench); the report keeps the
+#                                last parse-N.txt in $BENCH_DIR
 #   FW=/path/to/feedwright bench/run.sh …   measure that binary instead of building this tree
 #                                (e.g. a build of the previous commit, with its own BENCH_DIR)
 #
@@ -31,6 +33,7 @@ SMOKE=0
 REPORT_ONLY=0
 SCALING=0
 QUICK=0
+NO_PARSE=0
 HOST_DELAY="${HOST_DELAY:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,9 +41,10 @@ while [ $# -gt 0 ]; do
     --n) shift; NS+=("$1") ;;
     --scaling) NS=(50 500 5000); SCALING=1; HOST_DELAY=0s ;;
     --no-peers) PEERS=0 ;;
-    --quick) QUICK=1 ;;
+    --quick) QUICK=1; NO_PARSE=1 ;;
+    --no-parse) NO_PARSE=1 ;;
     --report) REPORT_ONLY=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -161,7 +165,7 @@ for N in "${NS[@]}"; do
   done
   stop_nginx
   echo "== N=$N: single-threaded parse throughput (pinned to CPU 0)"
-  if [ $SCALING = 1 ] || [ $QUICK = 1 ]; then rm -rf "$W/site"; continue; fi   # parse: the main run
+  if [ $SCALING = 1 ] || [ $NO_PARSE = 1 ]; then rm -rf "$W/site"; continue; fi   # parse: main run
   taskset -c 0 cargo bench --quiet --bench parse -- "$W/site" | tee "$BENCH_DIR/parse-$N.txt"
   if [ $PEERS = 1 ]; then
     taskset -c 0 "$VENV/bin/python" "$ROOT/bench/feedparser_bench.py" "$W/site/f" | tee -a "$BENCH_DIR/parse-$N.txt"
