@@ -111,6 +111,10 @@ if main_n is not None:
 p = parse.get(main_n) or (parse[max(parse)] if parse else {})
 if p:
     print(f"## Single-threaded parse throughput (pinned to CPU 0), N = {main_n if main_n in parse else max(parse)}\n")
+    pf = os.path.join(D, f"parse-{main_n if main_n in parse else max(parse)}.txt")
+    when = sh(f"date -u -r {pf} '+%Y-%m-%d %H:%M UTC'")
+    print(f"From `{os.path.basename(pf)}`, written {when} (`--no-parse` and `--quick` runs keep "
+          "the last one).\n")
     print("| measurement | MB | s per pass | MB/s | docs/s |")
     print("|---|---:|---:|---:|---:|")
     for name, r in p.items():
@@ -163,9 +167,8 @@ if main_n is not None:
 
 if sns:
     print("## Scaling (unpinned, `host_delay = \"0s\"`)\n")
-    print("`bench/run.sh --scaling`: the same workload at each N, with `host_delay = \"0s\"` so that "
-          "the list pages measure CPU and memory rather than the 1 s politeness sleep between "
-          "robots.txt and the page.\n")
+    print("`bench/run.sh --scaling`: the same workload at each N, with `host_delay = \"0s\"` (kept "
+          "from before the politeness delay stopped holding slots, so the rows stay comparable).\n")
     print("| N | tool | cold wall s | cold CPU s | cold RSS MB | warm wall s | warm CPU s | warm RSS MB | changed wall s | cold CPU ms / source |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sns:

@@ -10,6 +10,11 @@
 #                                sleep), then the report with a scaling table
 #   bench/run.sh --no-peers      skip rsspls and feedparser
 #   bench/run.sh --report        only rebuild bench/results/latest.md from what is in $BENCH_DIR
+#   bench/run.sh --quick         unpinned runs only, no parse throughput (a before/after check)
+#   bench/run.sh --no-parse      skip the parse throughput (cargo bench); the report keeps the
+#                                last parse-N.txt in $BENCH_DIR
+#   FW=/path/to/feedwright bench/run.sh …   measure that binary instead of building this tree
+#                                (e.g. a build of the previous commit, with its own BENCH_DIR)
 #
 # Everything generated lives in $BENCH_DIR (default /tmp/feedwright-bench); nothing is committed.
 # nginx (Debian) serves the workload with ETag/Last-Modified, each source on its own loopback
@@ -27,6 +32,8 @@ PEERS=1
 SMOKE=0
 REPORT_ONLY=0
 SCALING=0
+QUICK=0
+NO_PARSE=0
 HOST_DELAY="${HOST_DELAY:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,8 +41,10 @@ while [ $# -gt 0 ]; do
     --n) shift; NS+=("$1") ;;
     --scaling) NS=(50 500 5000); SCALING=1; HOST_DELAY=0s ;;
     --no-peers) PEERS=0 ;;
+    --quick) QUICK=1; NO_PARSE=1 ;;
+    --no-parse) NO_PARSE=1 ;;
     --report) REPORT_ONLY=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -62,9 +71,11 @@ need_apt() {
 }
 command -v nginx >/dev/null || need_apt nginx nginx-light
 [ -x /usr/bin/time ] || need_apt time time
-echo "== build (release)"
-cargo build --release --quiet
-FW="$ROOT/target/release/feedwright"
+if [ -z "${FW:-}" ]; then
+  echo "== build (release)"
+  cargo build --release --quiet
+  FW="$ROOT/target/release/feedwright"
+fi
 RSSPLS="$BENCH_DIR/rsspls/bin/rsspls"
 VENV="$BENCH_DIR/venv"
 if [ $PEERS = 1 ]; then
@@ -133,7 +144,7 @@ for N in "${NS[@]}"; do
   tools=(fw-feeds fw-pages)
   [ $PEERS = 1 ] && tools+=(rsspls)
   pins=(0)
-  [ $SMOKE = 0 ] && [ $SCALING = 0 ] && pins+=(1)
+  [ $SMOKE = 0 ] && [ $SCALING = 0 ] && [ $QUICK = 0 ] && pins+=(1)
   round=0
   for pinned in "${pins[@]}"; do
     reset_state
@@ -154,7 +165,7 @@ for N in "${NS[@]}"; do
   done
   stop_nginx
   echo "== N=$N: single-threaded parse throughput (pinned to CPU 0)"
-  if [ $SCALING = 1 ]; then rm -rf "$W/site"; continue; fi   # parse throughput: the main run
+  if [ $SCALING = 1 ] || [ $NO_PARSE = 1 ]; then rm -rf "$W/site"; continue; fi   # parse: main run
   taskset -c 0 cargo bench --quiet --bench parse -- "$W/site" | tee "$BENCH_DIR/parse-$N.txt"
   if [ $PEERS = 1 ]; then
     taskset -c 0 "$VENV/bin/python" "$ROOT/bench/feedparser_bench.py" "$W/site/f" | tee -a "$BENCH_DIR/parse-$N.txt"

@@ -1,12 +1,15 @@
 //! The only module that sees every stage. A run takes the lock beside the state, picks the
-//! sources that are due, fetches and reads them concurrently (each isolated: one failing source
-//! never breaks the run), stores what they yield in the state, records their health, and then
-//! rebuilds every output feed from the stored items: merge → filter → render → write (only what
-//! changed), then tells the WebSub hub, if any, which feeds changed. Returns a report from which `main` derives the exit status.
+//! sources that are due, fetches and reads them concurrently — at most `concurrency` at once,
+//! handed out host by host so that a host in its politeness delay holds no slot (see
+//! `dispatch`), each isolated (one failing source never breaks the run) — stores each result in
+//! the state as it arrives and records the source's health, and then rebuilds the outputs whose
+//! inputs changed from the stored items: merge → filter → render → write (only what changed;
+//! see `outputs`), then tells the WebSub hub, if any, which feeds changed. Returns a report
+//! from which `main` derives the exit status.
 
 use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
 use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
-use crate::merge::{filter_items, merge_items_shown};
+use crate::merge::merge_items_shown;
 use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
 use crate::publish::{self, OutFeed};
@@ -21,6 +24,8 @@ use std::time::Duration;
 use tracing::{debug, error, info, warn};
 
 mod auto;
+mod dispatch;
+mod outputs;
 
 /// What one `run` did.
 #[derive(Debug, Default)]
@@ -71,6 +76,9 @@ pub enum SourceError {
     /// An html source whose pages yielded no item (a changed layout, a wrong selector).
     #[error("{0}")]
     Extract(String),
+    /// A bug: reading the source panicked (the run goes on with the other sources).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl SourceError {
@@ -82,6 +90,7 @@ impl SourceError {
             SourceError::Read(_) => "parse".into(),
             SourceError::Unsupported(_) => "unsupported".into(),
             SourceError::Extract(_) => "no-items".into(),
+            SourceError::Internal(_) => "internal".into(),
         }
     }
 
@@ -272,48 +281,6 @@ pub async fn run(
             debug!(source = %source.id, "not due until {:?}", health.next_due);
         }
     }
-    let mut validators: HashMap<String, Validators> = HashMap::new();
-    for source in &due {
-        let key = location_key(source);
-        validators.insert(source.id.clone(), state.validators(&key)?);
-    }
-
-    // What post pages gave before (auto and fulltext sources), so they are fetched once.
-    let mut post_caches: HashMap<String, HashMap<String, crate::state::CachedPost>> =
-        HashMap::new();
-    for source in due.iter().filter(|s| auto::uses_post_cache(s)) {
-        post_caches.insert(source.id.clone(), state.cached_posts(&source.id)?);
-    }
-    let no_posts = HashMap::new();
-
-    let fetcher = Fetcher::new(settings)?;
-    let progress = crate::progress::Progress::start(due.len(), "reading sources");
-    let results: Vec<(&SourceConfig, Result<Outcome, SourceError>)> =
-        futures_util::stream::iter(due.iter().map(|source| {
-            let fetcher = &fetcher;
-            let stored = validators.get(&source.id).cloned().unwrap_or_default();
-            let progress = &progress;
-            let posts = post_caches.get(&source.id).unwrap_or(&no_posts);
-            async move {
-                let result = read_source(fetcher, source, &stored, posts, now).await;
-                progress.inc(&source.id);
-                (*source, result)
-            }
-        }))
-        .buffer_unordered(settings.concurrency.max(1))
-        .collect()
-        .await;
-    drop(progress);
-
-    // Apply every result to the state, one at a time, in config order.
-    let mut results = results;
-    let order: HashMap<&str, usize> = config
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    results.sort_by_key(|(s, _)| order.get(s.id.as_str()).copied());
     let retention = retentions(config);
     let retention_for = |s: &SourceConfig| {
         retention
@@ -321,100 +288,77 @@ pub async fn run(
             .copied()
             .unwrap_or_else(|| retention_of(config, s))
     };
-    for (source, result) in results {
-        let mut health = state.health(&source.id)?;
-        health.last_attempt = Some(now);
-        let location = source.location_label();
-        match result {
-            Ok(outcome) => {
-                if health.consecutive_failures > 0 {
-                    warn!(
-                        source = %source.id,
-                        "source `{}` ({location}) recovered after {} failed attempt(s)",
-                        source.id, health.consecutive_failures
-                    );
-                }
-                match outcome {
-                    Outcome::NotModified => {
-                        report.sources_not_modified += 1;
-                        debug!(source = %source.id, "not modified: {location}");
-                    }
-                    Outcome::Read {
-                        feed,
-                        validators,
-                        posts,
-                        warning,
-                    } => {
-                        report.sources_ok += 1;
-                        record_read_warning(&mut health, source, warning);
-                        for w in &feed.warnings {
-                            // Recovered problems: worth seeing with -v, not worth a cron mail.
-                            info!(source = %source.id, "{location}: {w}");
-                        }
-                        let stored = state.store_items(&source.id, &feed.items, now)?;
-                        report.items_new += stored.new;
-                        health.items_last_run = u32::try_from(feed.items.len()).unwrap_or(u32::MAX);
-                        debug!(
-                            source = %source.id,
-                            "read {location}: {} item(s), {} new, {} changed",
-                            feed.items.len(), stored.new, stored.changed
-                        );
-                        state.set_validators(&location_key(source), &validators, now)?;
-                        if !posts.fresh.is_empty() || !posts.seen.is_empty() {
-                            state.store_posts(&source.id, &posts.fresh, &posts.seen, now)?;
-                        }
-                        let retired = state.prune(&source.id, retention_for(source), now)?;
-                        if retired > 0 {
-                            debug!(source = %source.id, "retired {retired} old item(s)");
-                        }
-                    }
-                }
-                health.last_success = Some(now);
-                health.consecutive_failures = 0;
-                health.next_due = Some(next_due_for(source, now));
-            }
-            Err(e) => {
-                report.sources_failed += 1;
-                health.consecutive_failures = health.consecutive_failures.saturating_add(1);
-                // The kind first, so a narrow status column still says what happened.
-                health.last_error = Some(format!("{}: {e}", e.kind()));
-                health.last_error_at = Some(now);
-                health.next_due = Some(e.retry_at().unwrap_or_else(|| {
-                    after(now, backoff(source.interval, health.consecutive_failures))
-                }));
-                let first = health.consecutive_failures == 1;
-                let daily = health
-                    .last_reported
-                    .is_none_or(|t| now.signed_duration_since(t) >= chrono::Duration::hours(24));
-                if first || daily {
-                    let kept = if state.has_items(&source.id)? {
-                        "; its stored items stay published"
+
+    // Read the due sources: at most `concurrency` at once, host by host (a host in its delay
+    // holds no slot; see `dispatch`), each result stored as soon as it arrives, so memory is
+    // bounded by the slots, not by the number of sources.
+    let robots = dispatch::StateRobots::open(&settings.state)?;
+    let fetcher =
+        std::sync::Arc::new(Fetcher::new(settings)?.with_robots_store(std::sync::Arc::new(robots)));
+    let progress = crate::progress::Progress::start(due.len(), "reading sources");
+    let mut lanes = dispatch::Lanes::new(due.iter().map(|s| {
+        (
+            dispatch::lane_key(s),
+            s.host_delay.unwrap_or(settings.host_delay),
+            *s,
+        )
+    }));
+    let slots = settings.concurrency.max(1);
+    let mut running = futures_util::stream::FuturesUnordered::new();
+    loop {
+        let mut wake = None;
+        while running.len() < slots {
+            match lanes.next(tokio::time::Instant::now()) {
+                dispatch::Next::Start(lane, source) => {
+                    let stored = state.validators(&location_key(source))?;
+                    let posts = if auto::uses_post_cache(source) {
+                        state.cached_posts(&source.id)?
                     } else {
-                        ""
+                        HashMap::new()
                     };
-                    error!(
-                        source = %source.id,
-                        "source `{}` ({location}) failed: {e}{kept}{}",
-                        source.id,
-                        if first {
-                            String::new()
-                        } else {
-                            format!(
-                                " ({} failures in a row; reported at most once a day)",
-                                health.consecutive_failures
-                            )
-                        }
-                    );
-                    health.last_reported = Some(now);
-                } else {
-                    info!(source = %source.id, "source `{}` ({location}) still failing: {e}", source.id);
+                    let fetcher = fetcher.clone();
+                    let owned = source.clone();
+                    let task = tokio::spawn(async move {
+                        read_source(&fetcher, &owned, &stored, &posts, now).await
+                    });
+                    running.push(async move { (lane, source, task.await) });
                 }
+                dispatch::Next::WaitUntil(t) => {
+                    wake = Some(t);
+                    break;
+                }
+                dispatch::Next::Busy | dispatch::Next::Done => break,
             }
         }
-        state.set_health(&health)?;
+        if running.is_empty() && wake.is_none() {
+            break;
+        }
+        let finished = tokio::select! {
+            Some(done) = running.next() => Some(done),
+            () = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => None,
+        };
+        let Some((lane, source, joined)) = finished else {
+            continue;
+        };
+        lanes.done(lane, tokio::time::Instant::now());
+        progress.inc(&source.id);
+        let result = joined.unwrap_or_else(|e| {
+            Err(SourceError::Internal(format!(
+                "reading it stopped unexpectedly: {e}"
+            )))
+        });
+        apply_result(
+            &mut state,
+            source,
+            result,
+            retention_for(source),
+            now,
+            &mut report,
+        )?;
     }
+    drop(progress);
 
-    publish_all(config, &state, now, &mut report)?;
+    outputs::publish_all(config, &state, now, &mut report)?;
     notify_hub(config, &mut report).await;
     write_status_file(config, &state, now)?;
     info!(
@@ -431,177 +375,105 @@ pub async fn run(
     Ok(report)
 }
 
-/// Rebuild every output feed from the stored items; write only files whose bytes change.
-fn publish_all(
-    config: &Config,
-    state: &State,
+/// Store what reading one source gave: its items, validators, post cache and health.
+fn apply_result(
+    state: &mut State,
+    source: &SourceConfig,
+    result: Result<Outcome, SourceError>,
+    retention: Retention,
     now: DateTime<Utc>,
     report: &mut RunReport,
 ) -> anyhow::Result<()> {
-    let settings = &config.settings;
-    let mut stored: HashMap<&str, Vec<Item>> = HashMap::new();
-    let mut sites: HashMap<&str, publish::opml::SiteInfo> = HashMap::new();
-    let retention = retentions(config);
-    let retention_for = |s: &SourceConfig| {
-        retention
-            .get(s.id.as_str())
-            .copied()
-            .unwrap_or_else(|| retention_of(config, s))
-    };
-    for source in config.sources.iter().filter(|s| s.enabled) {
-        let items = state.items_of(&source.id, retention_for(source), now)?;
-        sites.insert(source.id.as_str(), site_info(source, &items));
-        let items = filter_items(
-            items,
-            &source.include_filters,
-            &source.exclude_filters,
-            None,
-            None,
-            now,
-        );
-        stored.insert(source.id.as_str(), items);
-    }
-    let mut write = |name: &str, body: &str| -> anyhow::Result<()> {
-        if publish::write::write_if_changed(&settings.out_dir, name, body.as_bytes())? {
-            report.files_written += 1;
-            report.written.push(name.to_owned());
-            debug!("wrote {}", settings.out_dir.join(name).display());
-        } else {
-            report.files_unchanged += 1;
+    let mut health = state.health(&source.id)?;
+    health.last_attempt = Some(now);
+    let location = source.location_label();
+    match result {
+        Ok(outcome) => {
+            if health.consecutive_failures > 0 {
+                warn!(
+                    source = %source.id,
+                    "source `{}` ({location}) recovered after {} failed attempt(s)",
+                    source.id, health.consecutive_failures
+                );
+            }
+            match outcome {
+                Outcome::NotModified => {
+                    report.sources_not_modified += 1;
+                    debug!(source = %source.id, "not modified: {location}");
+                }
+                Outcome::Read {
+                    feed,
+                    validators,
+                    posts,
+                    warning,
+                } => {
+                    report.sources_ok += 1;
+                    record_read_warning(&mut health, source, warning);
+                    for w in &feed.warnings {
+                        // Recovered problems: worth seeing with -v, not worth a cron mail.
+                        info!(source = %source.id, "{location}: {w}");
+                    }
+                    let stored = state.store_items(&source.id, &feed.items, now)?;
+                    report.items_new += stored.new;
+                    health.items_last_run = u32::try_from(feed.items.len()).unwrap_or(u32::MAX);
+                    debug!(
+                        source = %source.id,
+                        "read {location}: {} item(s), {} new, {} changed",
+                        feed.items.len(), stored.new, stored.changed
+                    );
+                    state.set_validators(&location_key(source), &validators, now)?;
+                    if !posts.fresh.is_empty() || !posts.seen.is_empty() {
+                        state.store_posts(&source.id, &posts.fresh, &posts.seen, now)?;
+                    }
+                    let retired = state.prune(&source.id, retention, now)?;
+                    if retired > 0 {
+                        debug!(source = %source.id, "retired {retired} old item(s)");
+                    }
+                }
+            }
+            health.last_success = Some(now);
+            health.consecutive_failures = 0;
+            health.next_due = Some(next_due_for(source, now));
         }
-        Ok(())
-    };
-    let source_names: HashMap<String, String> = config
-        .sources
-        .iter()
-        .map(|s| {
-            let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
-            (
-                s.id.clone(),
-                s.title
-                    .clone()
-                    .or(site.title)
-                    .unwrap_or_else(|| s.id.clone()),
-            )
-        })
-        .collect();
-    let outline = |s: &SourceConfig| {
-        let site = sites.get(s.id.as_str()).cloned().unwrap_or_default();
-        publish::opml::outline_for(settings, s, &site)
-    };
-    let mut index = Vec::new();
-    for feed_cfg in &config.feeds {
-        let groups: Vec<Vec<Item>> = config
-            .sources_of(feed_cfg)
-            .iter()
-            .filter_map(|s| stored.get(s.id.as_str()).cloned())
-            .collect();
-        let groups = groups
-            .into_iter()
-            .map(|g| {
-                filter_items(
-                    g,
-                    &feed_cfg.include_filters,
-                    &feed_cfg.exclude_filters,
-                    feed_cfg.max_age,
-                    feed_cfg.min_date,
-                    now,
-                )
-            })
-            .collect();
-        let shown = state.published_ids(&feed_cfg.id)?;
-        let mut out = assemble_feed_shown(
-            FeedMeta {
-                id: &feed_cfg.id,
-                title: &feed_cfg.title,
-                description: feed_cfg.description.as_deref(),
-                link: feed_cfg.link.as_str(),
-                base_url: settings.base_url.as_ref().map(|u| u.as_str()),
-                max_items: feed_cfg.max_items,
-            },
-            groups,
-            &shown,
-        );
-        state.record_published(&feed_cfg.id, out.items.iter().map(|i| i.id.as_str()), now)?;
-        out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
-        report.items_published += out.items.len();
-        for format in &feed_cfg.formats {
-            write(
-                &format!("{}.{}", out.id, format.extension()),
-                &render_format(&out, *format),
-            )?;
-        }
-        write(
-            &format!("{}.html", out.id),
-            &publish::html::render_feed_page(&out, &feed_cfg.formats, &source_names),
-        )?;
-        let outlines: Vec<_> = config
-            .sources_of(feed_cfg)
-            .into_iter()
-            .map(outline)
-            .collect();
-        write(
-            &format!("{}.opml", out.id),
-            &publish::opml::render(&feed_cfg.title, &outlines),
-        )?;
-        index.push(publish::html::IndexEntry {
-            id: out.id.clone(),
-            title: out.title.clone(),
-            description: out.description.clone(),
-            formats: feed_cfg.formats.clone(),
-            items: out.items.len(),
-            updated: out.updated,
-        });
-    }
-    write("index.html", &publish::html::render_index("Feeds", &index))?;
-    let all: Vec<_> = config
-        .sources
-        .iter()
-        .filter(|s| s.enabled)
-        .map(outline)
-        .collect();
-    write("sources.opml", &publish::opml::render("All sources", &all))?;
-
-    if settings.per_source_feeds {
-        for source in config.sources.iter().filter(|s| s.enabled) {
-            let items = stored.get(source.id.as_str()).cloned().unwrap_or_default();
-            let site = sites.get(source.id.as_str()).cloned().unwrap_or_default();
-            let title = source_names
-                .get(&source.id)
-                .cloned()
-                .unwrap_or_else(|| source.id.clone());
-            let link = site
-                .link
-                .clone()
-                .or_else(|| settings.base_url.as_ref().map(|u| u.to_string()))
-                .unwrap_or_else(|| match &source.location {
-                    Location::Url(u) => u.to_string(),
-                    Location::Path(p) => url::Url::from_file_path(p)
-                        .map(|u| u.to_string())
-                        .unwrap_or_else(|()| format!("file://{}", p.display())),
-                });
-            let id = format!("sources/{}", source.id);
-            let base = settings.base_url.as_ref().map(|u| u.to_string());
-            let mut out = assemble_feed(
-                FeedMeta {
-                    id: &id,
-                    title: &title,
-                    description: None,
-                    link: &link,
-                    base_url: base.as_deref(),
-                    max_items: source.max_items.unwrap_or(DEFAULT_FEED_MAX_ITEMS),
-                },
-                vec![items],
-            );
-            out.hub = settings.websub_hub.as_ref().map(|u| u.to_string());
-            for format in [Format::Rss, Format::Atom, Format::Json] {
-                write(
-                    &format!("{id}.{}", format.extension()),
-                    &render_format(&out, format),
-                )?;
+        Err(e) => {
+            report.sources_failed += 1;
+            health.consecutive_failures = health.consecutive_failures.saturating_add(1);
+            // The kind first, so a narrow status column still says what happened.
+            health.last_error = Some(format!("{}: {e}", e.kind()));
+            health.last_error_at = Some(now);
+            health.next_due = Some(e.retry_at().unwrap_or_else(|| {
+                after(now, backoff(source.interval, health.consecutive_failures))
+            }));
+            let first = health.consecutive_failures == 1;
+            let daily = health
+                .last_reported
+                .is_none_or(|t| now.signed_duration_since(t) >= chrono::Duration::hours(24));
+            if first || daily {
+                let kept = if state.has_items(&source.id)? {
+                    "; its stored items stay published"
+                } else {
+                    ""
+                };
+                error!(
+                    source = %source.id,
+                    "source `{}` ({location}) failed: {e}{kept}{}",
+                    source.id,
+                    if first {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({} failures in a row; reported at most once a day)",
+                            health.consecutive_failures
+                        )
+                    }
+                );
+                health.last_reported = Some(now);
+            } else {
+                info!(source = %source.id, "source `{}` ({location}) still failing: {e}", source.id);
             }
         }
     }
+    state.set_health(&health)?;
     Ok(())
 }
 
@@ -631,7 +503,7 @@ async fn notify_hub(config: &Config, report: &mut RunReport) {
 /// Items per per-source feed when the source sets no `max_items`.
 const DEFAULT_FEED_MAX_ITEMS: usize = 100;
 
-fn render_format(out: &OutFeed, format: Format) -> String {
+pub(crate) fn render_format(out: &OutFeed, format: Format) -> String {
     match format {
         Format::Rss => publish::rss::render(out),
         Format::Atom => publish::atom::render(out),

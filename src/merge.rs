@@ -413,29 +413,42 @@ pub fn filter_items(
     };
     items
         .into_iter()
-        .filter(|item| match (floor, item.sort_date()) {
-            (Some(f), Some(d)) => d >= f,
-            _ => true,
-        })
-        .filter(|item| {
-            let text_of = |field: FilterField| -> Vec<&str> {
-                match field {
-                    FilterField::Title => item.title.as_deref().into_iter().collect(),
-                    FilterField::Summary => item.summary.as_deref().into_iter().collect(),
-                    FilterField::Content => item.content.as_deref().into_iter().collect(),
-                    FilterField::Link => item.link.as_deref().into_iter().collect(),
-                    FilterField::Category => item.categories.iter().map(String::as_str).collect(),
-                    FilterField::Author => item
-                        .authors
-                        .iter()
-                        .filter_map(|a| a.name.as_deref().or(a.email.as_deref()))
-                        .collect(),
-                }
-            };
-            (include.is_empty() || include.iter().any(|f| f.matches(text_of)))
-                && !exclude.iter().any(|f| f.matches(text_of))
-        })
+        .filter(|item| item_passes(item, include, exclude, floor))
         .collect()
+}
+
+/// One item through [`filter_items`]' rules, with the age limit and `min_date` already
+/// combined into `floor` (the oldest date let through).
+pub fn item_passes(
+    item: &Item,
+    include: &[Filter],
+    exclude: &[Filter],
+    floor: Option<DateTime<Utc>>,
+) -> bool {
+    if let (Some(f), Some(d)) = (floor, item.sort_date())
+        && d < f
+    {
+        return false;
+    }
+    if include.is_empty() && exclude.is_empty() {
+        return true;
+    }
+    let text_of = |field: FilterField| -> Vec<&str> {
+        match field {
+            FilterField::Title => item.title.as_deref().into_iter().collect(),
+            FilterField::Summary => item.summary.as_deref().into_iter().collect(),
+            FilterField::Content => item.content.as_deref().into_iter().collect(),
+            FilterField::Link => item.link.as_deref().into_iter().collect(),
+            FilterField::Category => item.categories.iter().map(String::as_str).collect(),
+            FilterField::Author => item
+                .authors
+                .iter()
+                .filter_map(|a| a.name.as_deref().or(a.email.as_deref()))
+                .collect(),
+        }
+    };
+    (include.is_empty() || include.iter().any(|f| f.matches(text_of)))
+        && !exclude.iter().any(|f| f.matches(text_of))
 }
 
 #[cfg(test)]

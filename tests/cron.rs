@@ -939,3 +939,107 @@ fn quiet_for_cron_reports_a_failing_source_on_change_and_daily() {
     assert_eq!(published(&site).len(), 4);
     state_opens(&site);
 }
+
+// ------------------------------------------------------------------ 7. robots.txt across runs
+
+/// A list page of one post, read with selectors (html sources consult robots.txt).
+fn list_site(site: &Site) {
+    site.server.set(
+        "/news/",
+        Reply::ok(
+            "text/html",
+            "<html><body><article class=\"post\"><h2><a href=\"/news/1\">The first notice of the \
+             season</a></h2><time datetime=\"2026-11-20T09:00:00Z\">20 Nov</time></article>\
+             </body></html>",
+        ),
+    );
+    site.config(&format!(
+        "[[source]]\nid = \"news\"\nurl = \"{}\"\nkind = \"html\"\n[source.selectors]\n\
+         item = \"article.post\"\ntitle = \"h2 a\"\ndate = {{ selector = \"time\", attr = \"datetime\" }}\n",
+        site.server.url("/news/")
+    ));
+}
+
+#[test]
+fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
+    let site = Site::new();
+    list_site(&site);
+    site.server.set(
+        "/robots.txt",
+        Reply::ok("text/plain", "User-agent: *\nDisallow: /private/\n")
+            .with_header("ETag", "\"r1\""),
+    );
+    site.server.act("/robots.txt", Act::Conditional);
+    let run = |now: &str, want: i32| {
+        let out = site.run(now, &["--force"]);
+        assert_eq!(out.status.code(), Some(want), "{now}: {}", stderr(&out));
+        out
+    };
+    run(T0, 0);
+    assert_eq!(site.server.count("/robots.txt"), 1);
+    // Two hours later: robots.txt comes from the state, the page is asked for again.
+    run("2026-11-29T14:00:00Z", 0);
+    assert_eq!(
+        site.server.count("/robots.txt"),
+        1,
+        "no request while fresh"
+    );
+    assert_eq!(site.server.count("/news/"), 2);
+    // A day later it is stale: re-checked with its validator; the 304 keeps it another day.
+    run("2026-11-30T13:00:00Z", 0);
+    let asked = site.server.requests_for("/robots.txt");
+    assert_eq!(asked.len(), 2);
+    assert_eq!(
+        asked[1].headers.get("if-none-match").map(String::as_str),
+        Some("\"r1\"")
+    );
+    run("2026-11-30T20:00:00Z", 0);
+    assert_eq!(
+        site.server.count("/robots.txt"),
+        2,
+        "the 304 made it fresh again"
+    );
+
+    // The site now shuts us out: honoured once the stored copy is stale.
+    site.server.set(
+        "/robots.txt",
+        Reply::ok("text/plain", "User-agent: *\nDisallow: /news/\n").with_header("ETag", "\"r2\""),
+    );
+    run("2026-11-30T22:00:00Z", 0);
+    assert_eq!(
+        site.server.count("/news/"),
+        5,
+        "still fresh: the old rules apply"
+    );
+    let refused = run("2026-12-01T14:00:00Z", 1);
+    assert!(stderr(&refused).contains("robots"), "{}", stderr(&refused));
+    assert_eq!(site.server.count("/robots.txt"), 3);
+    assert_eq!(site.server.count("/news/"), 5, "the page is not fetched");
+    // The stored items stay published.
+    assert_eq!(published(&site).len(), 1);
+}
+
+#[test]
+fn robots_txt_cache_control_sets_how_long_it_is_kept() {
+    let site = Site::new();
+    list_site(&site);
+    site.server.set(
+        "/robots.txt",
+        Reply::ok("text/plain", "User-agent: *\nAllow: /\n")
+            .with_header("Cache-Control", "max-age=7200"),
+    );
+    for now in [T0, "2026-11-29T13:30:00Z"] {
+        let out = site.run(now, &["--force"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    assert_eq!(site.server.count("/robots.txt"), 1, "fresh for two hours");
+    let out = site.run("2026-11-29T14:30:00Z", &["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(site.server.count("/robots.txt"), 2, "stale after two hours");
+    // Without validators the re-check is a plain GET.
+    assert!(
+        !site.server.requests_for("/robots.txt")[1]
+            .headers
+            .contains_key("if-none-match")
+    );
+}

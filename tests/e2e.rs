@@ -523,3 +523,112 @@ fn a_late_copy_of_a_story_does_not_replace_the_one_readers_saw() {
         "the other source is recorded"
     );
 }
+
+/// Replace `name` in out/ by bytes of the same length with its old modification time: a change
+/// only a rebuild can undo (and one the skip check cannot see), so whether a run rebuilt the
+/// output shows in the file.
+fn plant(out: &Path, name: &str) -> Vec<u8> {
+    let path = out.join(name);
+    let original = fs::read(&path).unwrap();
+    let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+    let planted: Vec<u8> = original
+        .iter()
+        .map(|b| {
+            if b.is_ascii_lowercase() {
+                b.to_ascii_uppercase()
+            } else {
+                *b
+            }
+        })
+        .collect();
+    assert_ne!(planted, original);
+    fs::write(&path, &planted).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    planted
+}
+
+#[test]
+fn outputs_are_rebuilt_only_when_their_inputs_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::write(dir.path().join("beta.atom"), ATOM).unwrap();
+    let config = |title: &str| {
+        write_config(
+            dir.path(),
+            &format!(
+                "[[source]]\nid = \"beta\"\npath = \"beta.atom\"\n\n[[feed]]\nid = \"b\"\n\
+                 title = \"{title}\"\nlink = \"https://x.test/\"\nmax_age = \"30d\"\n"
+            ),
+        )
+    };
+    let run = |now: &str| {
+        let o = run_in(dir.path(), &["run", "--force", "--now", now]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    let read = |name: &str| fs::read(out.join(name)).unwrap();
+    config("B");
+    run("2026-11-26T00:00:00Z");
+    let built = read("b.xml");
+    assert!(String::from_utf8_lossy(&built).contains("Shared story"));
+
+    // Nothing changed (the file source is not modified): nothing is rebuilt, not even checked.
+    let planted = plant(&out, "b.xml");
+    let planted_index = plant(&out, "index.html");
+    run("2026-11-26T06:00:00Z");
+    assert!(
+        read("b.xml") == planted,
+        "an unchanged output is not rebuilt"
+    );
+    assert!(read("index.html") == planted_index);
+
+    // A file edited on disk (its modification time moved) is rebuilt…
+    fs::File::options()
+        .write(true)
+        .open(out.join("b.xml"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::now())
+        .unwrap();
+    run("2026-11-26T06:00:00Z");
+    assert!(read("b.xml") == built);
+    // …and so is a deleted one, with the rest of its output.
+    plant(&out, "b.atom");
+    fs::remove_file(out.join("b.json")).unwrap();
+    run("2026-11-26T06:00:00Z");
+    assert!(out.join("b.json").exists());
+    assert!(String::from_utf8_lossy(&read("b.atom")).contains("Shared story"));
+
+    // A config change rebuilds the output (and the index, which shows its title).
+    plant(&out, "b.xml");
+    config("Bee");
+    run("2026-11-26T06:00:00Z");
+    assert!(String::from_utf8_lossy(&read("b.xml")).contains("<title>Bee</title>"));
+    assert!(String::from_utf8_lossy(&read("index.html")).contains("Bee"));
+
+    // New items at the source rebuild it.
+    fs::write(
+        dir.path().join("beta.atom"),
+        ATOM.replace("Beta only", "Beta renamed"),
+    )
+    .unwrap();
+    run("2026-11-26T06:00:00Z");
+    assert!(String::from_utf8_lossy(&read("b.xml")).contains("Beta renamed"));
+
+    // Time alone: the shared story (23 Nov) passes the feed's 30-day max_age on 23 Dec, and
+    // the output drops it although its source did not change.
+    plant(&out, "b.xml");
+    run("2026-12-23T00:00:00Z");
+    assert!(String::from_utf8_lossy(&read("b.xml")).contains("Shared story"));
+    assert!(
+        !String::from_utf8_lossy(&read("b.xml")).contains("SHARED"),
+        "rebuilt daily at least"
+    );
+    run("2026-12-23T12:00:00Z");
+    let aged = String::from_utf8_lossy(&read("b.xml")).into_owned();
+    assert!(!aged.contains("Shared story"), "{aged}");
+    assert!(aged.contains("Beta renamed"));
+}

@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::duration::{parse_duration, parse_size};
 use super::filter::{Filter, parse_filter};
-use super::locate::{did_you_mean, key_path_at, key_path_near, line_col};
+use super::locate::{LineIndex, did_you_mean, key_path_at, key_path_near};
 use super::raw::{RawConfig, RawFeed, RawSettings, RawSource};
 use super::{
     Config, ConfigError, FeedConfig, Format, Location, Settings, SourceConfig, SourceKind,
@@ -39,6 +39,7 @@ pub fn default_user_agent() -> String {
 /// Where errors point and paths resolve.
 struct Ctx<'a> {
     text: &'a str,
+    lines: LineIndex,
     path: &'a Path,
     dir: PathBuf,
 }
@@ -52,7 +53,7 @@ impl Ctx<'_> {
         key: impl Into<String>,
         message: impl Into<String>,
     ) -> ConfigError {
-        let (line, col) = line_col(self.text, span.start);
+        let (line, col) = self.lines.line_col(self.text, span.start);
         ConfigError::Invalid {
             path: self.path.to_path_buf(),
             line,
@@ -63,7 +64,7 @@ impl Ctx<'_> {
     }
 
     fn line(&self, span: &Range<usize>) -> usize {
-        line_col(self.text, span.start).0
+        self.lines.line_col(self.text, span.start).0
     }
 
     /// `value` resolved against the config folder; an empty path is an error.
@@ -210,6 +211,7 @@ fn is_valid_id(id: &str) -> bool {
 pub fn build(text: &str, path: &Path) -> Result<Config> {
     let ctx = Ctx {
         text,
+        lines: LineIndex::new(text),
         path,
         // Absolute, so sources and outputs do not depend on the working directory later.
         dir: {
@@ -235,7 +237,7 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
     for (i, entry) in raw.source.into_iter().enumerate() {
         let key = format!("source[{}]", i + 1);
         let span = entry.span();
-        let header = line_col(text, span.start);
+        let header = ctx.lines.line_col(text, span.start);
         let (mut source, id_span) = build_source(&ctx, &key, entry.into_inner(), span)?;
         if let Some(first) = source_lines.get(&source.id) {
             return Err(ctx.err(
@@ -248,7 +250,7 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
             ));
         }
         source_lines.insert(source.id.clone(), source.line);
-        source.selector_positions = selector_positions(text, &tree, i);
+        source.selector_positions = selector_positions(text, &ctx.lines, &tree, i);
         source.css_selectors = super::selectors::selectors_of(
             &source,
             &super::selectors::Where {
@@ -1086,6 +1088,7 @@ fn parse_min_date(
 /// table (1-based array indices) and 1-based line:col, for the selector validator's messages.
 fn selector_positions(
     text: &str,
+    lines: &LineIndex,
     tree: &DeTable<'_>,
     index: usize,
 ) -> BTreeMap<String, (usize, usize)> {
@@ -1097,13 +1100,14 @@ fn selector_positions(
         .and_then(|s| s.get_ref().as_table())
         .and_then(|t| t.get("selectors"));
     if let Some(selectors) = selectors {
-        collect_positions(text, selectors, "", &mut out);
+        collect_positions(text, lines, selectors, "", &mut out);
     }
     out
 }
 
 fn collect_positions(
     text: &str,
+    lines: &LineIndex,
     value: &Spanned<DeValue<'_>>,
     path: &str,
     out: &mut BTreeMap<String, (usize, usize)>,
@@ -1116,17 +1120,17 @@ fn collect_positions(
                 } else {
                     format!("{path}.{}", key.get_ref())
                 };
-                collect_positions(text, child, &child_path, out);
+                collect_positions(text, lines, child, &child_path, out);
             }
         }
         DeValue::Array(array) => {
-            out.insert(path.to_owned(), line_col(text, value.span().start));
+            out.insert(path.to_owned(), lines.line_col(text, value.span().start));
             for (i, child) in array.iter().enumerate() {
-                collect_positions(text, child, &format!("{path}[{}]", i + 1), out);
+                collect_positions(text, lines, child, &format!("{path}[{}]", i + 1), out);
             }
         }
         _ => {
-            out.insert(path.to_owned(), line_col(text, value.span().start));
+            out.insert(path.to_owned(), lines.line_col(text, value.span().start));
         }
     }
 }

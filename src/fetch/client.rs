@@ -20,6 +20,12 @@ use std::time::Duration;
 /// Redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 10;
 
+/// How long an idle keep-alive connection is kept for reuse: long enough for the page after its
+/// robots.txt and for the next source on the same host (after `host_delay`), short enough that a
+/// run over thousands of hosts does not keep a socket and its buffers open to each of them
+/// (reqwest's default, 90 s, held 5,000 idle connections at the end of a 5,000-source run).
+pub const POOL_IDLE: Duration = Duration::from_secs(3);
+
 /// What we ask for when a source sets no `Accept` of its own: feeds first, then pages.
 const ACCEPT: &str = "application/atom+xml, application/rss+xml, application/feed+json, \
      application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.8, */*;q=0.5";
@@ -51,6 +57,8 @@ pub fn build(connect_timeout: Duration) -> Result<reqwest::Client, FetchError> {
     super::install_tls_provider();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
+        .pool_idle_timeout(POOL_IDLE)
+        .pool_max_idle_per_host(2)
         .redirect(redirect_policy())
         .build()
         .map_err(|e| FetchError::Transport {

@@ -6,7 +6,8 @@
 //!
 //! What one HTTP fetch does, in order:
 //! 1. robots.txt, when the caller asks (`check_robots`: scraped pages, not feeds) and the
-//!    source's `respect_robots` (else the setting) is on — see [`robots`];
+//!    source's `respect_robots` (else the setting) is on: once per host per run, and from the
+//!    state while it is fresh ([`Fetcher::with_robots_store`]) — see [`robots`];
 //! 2. waits for its turn at the host: one request at a time per host, `host_delay` apart —
 //!    see [`host`];
 //! 3. one exchange: honest User-Agent, the source's `headers`, `If-None-Match` /
@@ -97,6 +98,7 @@ pub struct Fetcher {
     clients: client::Clients,
     hosts: host::HostLimiter,
     robots: robots::RobotsCache,
+    robots_store: Option<Arc<dyn robots::RobotsStore>>,
     backoff_base: Duration,
 }
 
@@ -121,6 +123,7 @@ impl Fetcher {
             clients: client::Clients::default(),
             hosts: host::HostLimiter::default(),
             robots: robots::RobotsCache::default(),
+            robots_store: None,
             backoff_base: retry::BASE_BACKOFF,
         };
         fetcher.clients.get(settings.connect_timeout)?;
@@ -131,6 +134,14 @@ impl Fetcher {
     /// small.
     pub fn with_backoff_base(mut self, base: Duration) -> Fetcher {
         self.backoff_base = base;
+        self
+    }
+
+    /// Keep robots.txt answers between runs in `store` (the app passes the state): a fresh
+    /// stored answer is used without a request, a stale one is re-checked conditionally.
+    /// Without a store, robots.txt is fetched once per host per [`Fetcher`].
+    pub fn with_robots_store(mut self, store: Arc<dyn robots::RobotsStore>) -> Fetcher {
+        self.robots_store = Some(store);
         self
     }
 
@@ -232,7 +243,8 @@ impl Fetcher {
         let client = self.clients.get(opts.connect_timeout)?;
         let headers =
             client::request_headers(url.as_str(), opts.user_agent, &source.headers, validators)?;
-        if check_robots && opts.respect_robots && !self.robots_allow(&client, url, opts).await {
+        if check_robots && opts.respect_robots && !self.robots_allow(&client, url, opts, now).await
+        {
             return Err(FetchError::RobotsDisallowed {
                 url: url.to_string(),
                 agent: robots::product_token(opts.user_agent).to_string(),
@@ -299,60 +311,149 @@ impl Fetcher {
         }
     }
 
-    /// Whether robots.txt at `url`'s host lets us fetch it (fetched once per host per run).
+    /// Whether robots.txt at `url`'s host lets us fetch it: looked up once per host per run,
+    /// from the store while fresh, else fetched (conditionally when a stale copy is stored).
     async fn robots_allow(
         &self,
         client: &reqwest::Client,
         url: &url::Url,
         opts: &Options<'_>,
+        now: DateTime<Utc>,
     ) -> bool {
         let Some(robots_url) = robots::robots_url(url) else {
             return true;
         };
         let agent = robots::product_token(opts.user_agent);
         let load = async {
-            let _turn = self.hosts.acquire(&robots_url, opts.host_delay).await;
-            let answer = fetch_robots(client, &robots_url, opts.user_agent, opts.timeout).await;
-            if answer.is_none() {
-                debug!(url = %robots_url, "no usable robots.txt: everything allowed");
+            let key = robots_url.as_str();
+            let stored = self.robots_store.as_ref().and_then(|s| s.load(key));
+            if let Some(record) = stored.as_ref().filter(|r| r.expires > now) {
+                debug!(url = %robots_url, "robots.txt from the state (fresh until {})", record.expires);
+                return robots::Rules::from_record(record, agent);
             }
-            robots::Rules::from_answer(answer.as_ref().map(|(s, b)| (*s, b.as_slice())), agent)
+            let answer = {
+                let _turn = self
+                    .hosts
+                    .acquire_uncounted(&robots_url, opts.host_delay)
+                    .await;
+                fetch_robots(
+                    client,
+                    &robots_url,
+                    opts.user_agent,
+                    opts.timeout,
+                    stored.as_ref().map(|r| &r.validators),
+                    now,
+                )
+                .await
+            };
+            let record = match (answer, stored) {
+                (Some(RobotsAnswer::NotModified { lifetime }), Some(old)) => {
+                    crate::state::RobotsRecord {
+                        fetched: now,
+                        expires: after(now, lifetime),
+                        ..old
+                    }
+                }
+                (Some(RobotsAnswer::Fresh(record)), _) => record,
+                // No answer (or a 304 to nothing we sent): a stale copy serves this run and is
+                // asked about again next run; without one, everything is allowed.
+                (_, stale) => {
+                    debug!(url = %robots_url, "no usable robots.txt answer");
+                    return stale.map_or(robots::Rules::AllowAll, |r| {
+                        robots::Rules::from_record(&r, agent)
+                    });
+                }
+            };
+            if let Some(store) = &self.robots_store {
+                store.save(key, &record);
+            }
+            robots::Rules::from_record(&record, agent)
         };
         let rules: Arc<robots::Rules> = self.robots.rules(host::host_key(url), agent, load).await;
         rules.allows(url)
     }
 }
 
-/// GET a robots.txt: its status and (for 2xx) up to [`robots::ROBOTS_MAX_BYTES`] of its body;
-/// `None` when there was no usable answer.
+fn after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(now)
+}
+
+/// What asking for a robots.txt gave.
+enum RobotsAnswer {
+    /// A status (and for 2xx, up to [`robots::ROBOTS_MAX_BYTES`] of body), ready to store.
+    Fresh(crate::state::RobotsRecord),
+    /// 304 to our validators: the stored copy is good for `lifetime` more.
+    NotModified { lifetime: Duration },
+}
+
+/// GET a robots.txt (conditionally, with `validators` of a stored copy); `None` when there was
+/// no usable answer.
 async fn fetch_robots(
     client: &reqwest::Client,
     url: &url::Url,
     user_agent: &str,
     timeout: Duration,
-) -> Option<(u16, Vec<u8>)> {
-    let response = client
+    validators: Option<&Validators>,
+    now: DateTime<Utc>,
+) -> Option<RobotsAnswer> {
+    let mut request = client
         .get(url.clone())
         .header(reqwest::header::USER_AGENT, user_agent)
         .header(reqwest::header::ACCEPT, "text/plain, */*;q=0.5")
-        .timeout(timeout)
-        .send()
-        .await
-        .ok()?;
-    let status = response.status().as_u16();
-    if !(200..=299).contains(&status) {
-        return Some((status, Vec::new()));
+        .timeout(timeout);
+    if let Some(v) = validators {
+        if let Some(etag) = &v.etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &v.last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+        }
     }
-    let body = client::read_body(
-        response,
-        url.as_str(),
-        robots::ROBOTS_MAX_BYTES,
-        timeout,
-        client::OverLimit::Truncate,
-    )
-    .await
-    .ok()?;
-    Some((status, body))
+    let response = request.send().await.ok()?;
+    let status = response.status().as_u16();
+    let header = |name: reqwest::header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let lifetime = robots::lifetime(
+        header(reqwest::header::CACHE_CONTROL).as_deref(),
+        header(reqwest::header::EXPIRES).as_deref(),
+        header(reqwest::header::DATE).as_deref(),
+        now,
+    );
+    if status == 304 {
+        return Some(RobotsAnswer::NotModified { lifetime });
+    }
+    let validators = Validators {
+        etag: header(reqwest::header::ETAG),
+        last_modified: header(reqwest::header::LAST_MODIFIED),
+    };
+    let body = if (200..=299).contains(&status) {
+        client::read_body(
+            response,
+            url.as_str(),
+            robots::ROBOTS_MAX_BYTES,
+            timeout,
+            client::OverLimit::Truncate,
+        )
+        .await
+        .ok()?
+    } else {
+        Vec::new()
+    };
+    Some(RobotsAnswer::Fresh(crate::state::RobotsRecord {
+        status,
+        body,
+        validators,
+        fetched: now,
+        expires: after(now, lifetime),
+    }))
 }
 
 /// Install the TLS crypto provider once (reqwest is built without one; building a client

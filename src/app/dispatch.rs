@@ -1,0 +1,206 @@
+//! Handing out a run's `concurrency` slots host by host, so that waiting for a host never
+//! holds a slot. Sources are grouped into *lanes*, one per host (scheme, name and port, as
+//! [`crate::fetch::host`] keys them; a local file is a lane of its own). A lane runs one source
+//! at a time; when it finishes, the lane's next source becomes eligible only after the lane's
+//! `host_delay`, and meanwhile the slot goes to another host. Lanes take turns round-robin (a
+//! lane that had its turn goes to the back), so one big host does not starve the others.
+//!
+//! Pure bookkeeping over [`Instant`]s: the run loop asks [`Lanes::next`] for work whenever it
+//! has a free slot and reports [`Lanes::done`] when a source finishes. The fetcher's host
+//! limiter still enforces the delay on every request (this only keeps slots from waiting).
+//!
+//! Also here: [`StateRobots`], the state as the fetcher's robots.txt store.
+
+use crate::config::{Location, SourceConfig};
+use crate::state::{RobotsRecord, State, StateError};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The lane of a source: its URL's host, or the source itself for a local file.
+pub fn lane_key(source: &SourceConfig) -> String {
+    match &source.location {
+        Location::Url(url) => crate::fetch::host::host_key(url),
+        Location::Path(_) => format!("file:{}", source.id),
+    }
+}
+
+/// robots.txt answers kept in the state, through a connection of their own (fetch tasks run
+/// beside the run loop, which holds the main one). A failing read or write only costs a request
+/// next time, so errors are logged and swallowed.
+pub struct StateRobots {
+    state: std::sync::Mutex<State>,
+}
+
+impl StateRobots {
+    pub fn open(path: &std::path::Path) -> Result<StateRobots, StateError> {
+        Ok(StateRobots {
+            state: std::sync::Mutex::new(State::open(path)?),
+        })
+    }
+}
+
+impl crate::fetch::robots::RobotsStore for StateRobots {
+    fn load(&self, robots_url: &str) -> Option<RobotsRecord> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state
+            .robots(robots_url)
+            .map_err(|e| tracing::debug!("{e}"))
+            .ok()
+            .flatten()
+    }
+
+    fn save(&self, robots_url: &str, record: &RobotsRecord) {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = state.set_robots(robots_url, record) {
+            tracing::warn!("cannot keep robots.txt of {robots_url}: {e}");
+        }
+    }
+}
+
+/// What to do next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next<T> {
+    /// Start this (from lane `.0`); report [`Lanes::done`] for that lane when it finishes.
+    Start(usize, T),
+    /// Nothing is eligible before this time (lanes in their delay).
+    WaitUntil(Instant),
+    /// Every lane with work left has a source running: wait for one to finish.
+    Busy,
+    /// Nothing left to start or waiting.
+    Done,
+}
+
+struct Lane<T> {
+    items: VecDeque<T>,
+    delay: Duration,
+}
+
+/// The lanes of one run.
+pub struct Lanes<T> {
+    lanes: Vec<Lane<T>>,
+    /// Lanes that may start now, in turn order.
+    ready: VecDeque<usize>,
+    /// Lanes in their delay, by the time they may start again.
+    resting: BinaryHeap<Reverse<(Instant, usize)>>,
+    /// Lanes with a source running.
+    running: usize,
+}
+
+impl<T> Lanes<T> {
+    /// Lanes from `(host key, that host's delay, item)` in order: items of one key keep their
+    /// order, lanes are first served in the order their key first appears. A lane's delay is
+    /// the longest one given for its key.
+    pub fn new(items: impl IntoIterator<Item = (String, Duration, T)>) -> Lanes<T> {
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut lanes: Vec<Lane<T>> = Vec::new();
+        for (key, delay, item) in items {
+            let at = *by_key.entry(key).or_insert_with(|| {
+                lanes.push(Lane {
+                    items: VecDeque::new(),
+                    delay,
+                });
+                lanes.len() - 1
+            });
+            if let Some(lane) = lanes.get_mut(at) {
+                lane.delay = lane.delay.max(delay);
+                lane.items.push_back(item);
+            }
+        }
+        Lanes {
+            ready: (0..lanes.len()).collect(),
+            lanes,
+            resting: BinaryHeap::new(),
+            running: 0,
+        }
+    }
+
+    /// The next source to start at `now`, or why there is none.
+    pub fn next(&mut self, now: Instant) -> Next<T> {
+        while let Some(Reverse((at, lane))) = self.resting.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.resting.pop();
+            self.ready.push_back(lane);
+        }
+        while let Some(lane) = self.ready.pop_front() {
+            if let Some(item) = self.lanes.get_mut(lane).and_then(|l| l.items.pop_front()) {
+                self.running += 1;
+                return Next::Start(lane, item);
+            }
+        }
+        match self.resting.peek() {
+            Some(Reverse((at, _))) => Next::WaitUntil(*at),
+            None if self.running > 0 => Next::Busy,
+            None => Next::Done,
+        }
+    }
+
+    /// Lane `lane`'s source finished at `now`: its next one (if any) may start after its delay.
+    pub fn done(&mut self, lane: usize, now: Instant) {
+        self.running = self.running.saturating_sub(1);
+        if let Some(l) = self.lanes.get(lane).filter(|l| !l.items.is_empty()) {
+            self.resting.push(Reverse((now + l.delay, lane)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(n: u64) -> Duration {
+        Duration::from_secs(n)
+    }
+
+    #[test]
+    fn a_host_in_its_delay_does_not_hold_back_other_hosts() {
+        let t0 = Instant::now();
+        let mut lanes = Lanes::new([
+            ("a".to_string(), secs(5), "a1"),
+            ("a".to_string(), secs(5), "a2"),
+            ("b".to_string(), secs(5), "b1"),
+            ("c".to_string(), secs(5), "c1"),
+        ]);
+        assert_eq!(lanes.next(t0), Next::Start(0, "a1"));
+        // a is running: the others go first, a's second source is not started beside it
+        assert_eq!(lanes.next(t0), Next::Start(1, "b1"));
+        assert_eq!(lanes.next(t0), Next::Start(2, "c1"));
+        assert_eq!(lanes.next(t0), Next::Busy);
+        lanes.done(0, t0 + secs(1));
+        lanes.done(1, t0 + secs(1));
+        lanes.done(2, t0 + secs(1));
+        // a2 waits for a's delay, counted from the end of a1
+        assert_eq!(lanes.next(t0 + secs(2)), Next::WaitUntil(t0 + secs(6)));
+        assert_eq!(lanes.next(t0 + secs(6)), Next::Start(0, "a2"));
+        assert_eq!(lanes.next(t0 + secs(6)), Next::Busy);
+        lanes.done(0, t0 + secs(7));
+        assert_eq!(lanes.next(t0 + secs(7)), Next::Done);
+    }
+
+    #[test]
+    fn lanes_take_turns_and_keep_their_order() {
+        let t0 = Instant::now();
+        let items = [("x", 1), ("x", 2), ("y", 1), ("x", 3), ("y", 2)]
+            .map(|(k, n)| (k.to_string(), Duration::ZERO, (k, n)));
+        let mut lanes = Lanes::new(items);
+        let mut order = Vec::new();
+        loop {
+            match lanes.next(t0) {
+                Next::Start(lane, item) => {
+                    order.push(item);
+                    lanes.done(lane, t0);
+                }
+                Next::Done => break,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            order,
+            [("x", 1), ("y", 1), ("x", 2), ("y", 2), ("x", 3)],
+            "round-robin between hosts, in order within one"
+        );
+    }
+}
