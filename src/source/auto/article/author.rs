@@ -4,7 +4,7 @@
 //! `alt` text inside such a box. Navigation, sidebars, related-post widgets and comments are
 //! never read; a footer inside the `<article>` (where themes put the author card) is.
 
-use super::byline::{clean_name, in_comments};
+use super::byline::{clean_name, in_comments, section_tokens};
 use super::meta::sel;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
@@ -66,15 +66,12 @@ fn in_chrome(e: ElementRef<'_>) -> bool {
             matches!(v.name(), "nav" | "aside")
                 || (v.name() == "footer" && !in_article)
                 || v.attr("class").is_some_and(|c| {
-                    c.split_whitespace().filter(|t| !t.contains('[')).any(|t| {
-                        let t = t.to_ascii_lowercase();
-                        !t.starts_with("no-")
-                            && !t.starts_with("has-")
-                            && (t.contains("related")
-                                || t.contains("recent")
-                                || t == "sidebar"
-                                || t.starts_with("sidebar-")
-                                || t.starts_with("widget"))
+                    section_tokens(c).any(|t| {
+                        t.contains("related")
+                            || t.contains("recent")
+                            || t == "sidebar"
+                            || t.starts_with("sidebar-")
+                            || t.starts_with("widget")
                     })
                 })
         })

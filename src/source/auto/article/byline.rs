@@ -18,6 +18,32 @@ static BYLINE: LazyLock<regex::Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
+/// What an element's own names say about it: its `class`, `id` and `data-hook`, lower-cased.
+pub fn box_hint(v: &scraper::node::Element) -> String {
+    format!(
+        "{} {} {}",
+        v.attr("class").unwrap_or(""),
+        v.attr("id").unwrap_or(""),
+        v.attr("data-hook").unwrap_or("")
+    )
+    .to_ascii_lowercase()
+}
+
+/// The lower-cased tokens of a class (or [`box_hint`]) that can name a section of the page:
+/// not utility classes with arbitrary values (`md:[grid-area:sidebar]` styles a box, it does
+/// not say what it holds), not layout switches (`no-sidebar`, `has-sidebar`, `with-related`).
+pub fn section_tokens(names: &str) -> impl Iterator<Item = String> + '_ {
+    names
+        .split_whitespace()
+        .filter(|t| !t.contains('['))
+        .map(str::to_ascii_lowercase)
+        .filter(|t| {
+            !["no-", "has-", "with-", "without-"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        })
+}
+
 /// Whether an element sits in a comments section (its own or an ancestor's class/id says so).
 pub fn in_comments(e: ElementRef<'_>) -> bool {
     e.ancestors()
@@ -26,14 +52,7 @@ pub fn in_comments(e: ElementRef<'_>) -> bool {
         // `<body class="comments-open no-sidebar">` describes the page, not a section of it.
         .filter(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| {
-            let v = a.value();
-            let hint = format!(
-                "{} {} {}",
-                v.attr("class").unwrap_or(""),
-                v.attr("id").unwrap_or(""),
-                v.attr("data-hook").unwrap_or("")
-            )
-            .to_ascii_lowercase();
+            let hint = box_hint(a.value());
             hint.contains("comment") || hint.contains("respond") || hint.contains("disqus")
         })
 }
@@ -47,17 +66,7 @@ pub fn in_furniture(e: ElementRef<'_>) -> bool {
             let v = a.value();
             matches!(v.name(), "footer" | "nav" | "aside")
                 || v.attr("class").is_some_and(|c| {
-                    // Utility classes with arbitrary values (`md:[grid-area:sidebar]`) style
-                    // a box; they do not say what it holds.
-                    c.split_whitespace().filter(|t| !t.contains('[')).any(|t| {
-                        let t = t.to_ascii_lowercase();
-                        // "no-sidebar", "has-sidebar", "with-related": a layout switch.
-                        if ["no-", "has-", "with-", "without-"]
-                            .iter()
-                            .any(|p| t.starts_with(p))
-                        {
-                            return false;
-                        }
+                    section_tokens(c).any(|t| {
                         t.contains("related") || t.contains("recent") || t.contains("sidebar")
                     })
                 })

@@ -6,7 +6,9 @@
 //! line anywhere outside comments and widgets (author boxes at the end of a post) when nothing
 //! else gave a date.
 
-use super::byline::{in_comments, in_furniture, local_day, strip_date_label};
+use super::byline::{
+    box_hint, in_comments, in_furniture, local_day, section_tokens, strip_date_label,
+};
 use super::meta::{Fields, sel};
 use crate::model::{DatePrecision, Stamp};
 use crate::normalise::clean_text;
@@ -162,23 +164,11 @@ fn furniture_box(a: ElementRef<'_>) -> bool {
     if matches!(v.name(), "footer" | "nav" | "aside") {
         return true;
     }
-    let hint = format!(
-        "{} {} {}",
-        v.attr("class").unwrap_or(""),
-        v.attr("id").unwrap_or(""),
-        v.attr("data-hook").unwrap_or("")
-    )
-    .to_ascii_lowercase();
+    let hint = box_hint(v);
     if hint.contains("comment") || hint.contains("respond") || hint.contains("disqus") {
         return true;
     }
-    hint.split_whitespace()
-        .filter(|t| !t.contains('['))
-        .filter(|t| {
-            !["no-", "has-", "with-", "without-"]
-                .iter()
-                .any(|p| t.starts_with(p))
-        })
+    section_tokens(&hint)
         .any(|t| t.contains("related") || t.contains("recent") || t.contains("sidebar"))
 }
 
@@ -194,24 +184,11 @@ fn in_other_posts(e: ElementRef<'_>) -> bool {
             if matches!(v.name(), "nav" | "footer") {
                 return true;
             }
-            let hint = format!(
-                "{} {} {}",
-                v.attr("class").unwrap_or(""),
-                v.attr("id").unwrap_or(""),
-                v.attr("data-hook").unwrap_or("")
-            )
-            .to_ascii_lowercase();
-            hint.split_whitespace()
-                .filter(|t| {
-                    !["no-", "has-", "with-", "without-"]
-                        .iter()
-                        .any(|p| t.starts_with(p))
-                })
-                .any(|t| {
-                    ["related", "recent", "comment", "respond", "disqus"]
-                        .iter()
-                        .any(|w| t.contains(w))
-                })
+            section_tokens(&box_hint(v)).any(|t| {
+                ["related", "recent", "comment", "respond", "disqus"]
+                    .iter()
+                    .any(|w| t.contains(w))
+            })
         })
 }
 

@@ -5,6 +5,7 @@
 //! them: the site's logo or name, screen-reader-only headings, navigation and related-post
 //! widgets are not the post's headline.
 
+use super::byline::section_tokens;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
 
@@ -347,12 +348,7 @@ fn in_page_furniture(h: ElementRef<'_>) -> bool {
             let v = a.value();
             matches!(v.name(), "nav" | "footer" | "aside")
                 || v.attr("class").is_some_and(|c| {
-                    c.split_whitespace().any(|t| {
-                        let t = t.to_ascii_lowercase();
-                        !t.starts_with("no-")
-                            && !t.starts_with("has-")
-                            && (t.contains("related") || t.contains("recent"))
-                    })
+                    section_tokens(c).any(|t| t.contains("related") || t.contains("recent"))
                 })
         })
 }
