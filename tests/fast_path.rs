@@ -248,3 +248,69 @@ fn what_the_fast_path_does_not_copy_is_handed_over() {
         );
     }
 }
+
+/// Every date-like element text in the corpora, and feedparser's date cases: where the date
+/// shortcut answers, it answers what the date engine answers.
+#[test]
+fn date_shortcut_agrees_with_the_engine_on_corpus_dates() {
+    use feedwright::normalise::date::fast::parse_common;
+    use feedwright::normalise::date::parse_date;
+    let Some(root) = shared_root() else {
+        eprintln!("corpora not found; set FEEDWRIGHT_SHARED");
+        return;
+    };
+    let feeds = root.join("corpora/feeds");
+    let mut dates: Vec<String> = Vec::new();
+    if let Ok(cases) = std::fs::read_to_string(feeds.join("feedparser/date_cases.json"))
+        && let Ok(serde_json::Value::Array(cases)) = serde_json::from_str(&cases)
+    {
+        dates.extend(
+            cases
+                .iter()
+                .filter_map(|c| c["input"].as_str().map(str::to_string)),
+        );
+    }
+    let mut files = Vec::new();
+    walk(&feeds, &mut files);
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut in_date = false;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Start(e)) => {
+                    let name = e.local_name();
+                    in_date = matches!(
+                        name.as_ref(),
+                        "pubDate"
+                            | "date"
+                            | "lastBuildDate"
+                            | "updated"
+                            | "published"
+                            | "issued"
+                            | "modified"
+                            | "created"
+                    );
+                }
+                Ok(quick_xml::events::Event::Text(t)) if in_date => dates.push(t.to_string()),
+                Ok(quick_xml::events::Event::End(_)) => in_date = false,
+                Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+    }
+    let mut answered = 0;
+    for d in &dates {
+        if let Some(fast) = parse_common(d) {
+            answered += 1;
+            assert_eq!(Some(fast), parse_date(d), "{d:?}");
+        }
+    }
+    eprintln!(
+        "date shortcut: answered {answered} of {} corpus dates",
+        dates.len()
+    );
+    assert!(answered > 0);
+}

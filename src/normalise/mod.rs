@@ -110,15 +110,14 @@ fn normalise_item(
     home: Option<&url::Url>,
     feed_authors: &[Person],
 ) -> Item {
-    let link = raw
+    let link_url = raw
         .link
         .as_deref()
-        .and_then(|l| canonical_link(l, home.or(ctx.feed_url)));
-    // Relative URLs inside the content resolve against the item's own page when known.
-    let content_base = link
-        .as_deref()
-        .and_then(|l| url::Url::parse(l).ok())
-        .or_else(|| home.cloned());
+        .and_then(|l| canonical_url(l, home.or(ctx.feed_url)));
+    let link = link_url.as_ref().map(|u| xml_safe(u.as_str()).into_owned());
+    // Relative URLs inside the content resolve against the item's own page when known. (An
+    // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
+    let content_base = link_url.or_else(|| home.cloned());
     let content = non_empty(
         raw.content
             .as_deref()
@@ -269,6 +268,11 @@ fn is_tracking_param(name: &str) -> bool {
 /// `utm_*`/`fbclid`/`gclid` and the fragment dropped, everything else kept as it was.
 /// `None` when it is not a usable http(s) URL.
 pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
+    canonical_url(link, base).map(|u| xml_safe(u.as_str()).into_owned())
+}
+
+/// [`canonical_link`] before serialising.
+fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
     let trimmed = link.trim();
     if trimmed.is_empty() {
         return None;
@@ -295,7 +299,7 @@ pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
             parsed.query_pairs_mut().clear().extend_pairs(kept);
         }
     }
-    Some(xml_safe(parsed.as_str()).into_owned())
+    Some(parsed)
 }
 
 /// Any URL made absolute (http, https, mailto …); used for enclosures, images and comments.
@@ -319,13 +323,24 @@ fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
 /// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
     let plain = if looks_like_markup(text) {
-        html_to_text(text)
+        Cow::Owned(html_to_text(text))
     } else {
-        html_escape::decode_html_entities(text).into_owned()
+        html_escape::decode_html_entities(text)
     };
     let plain = fix_c1_controls(&plain);
-    let safe = xml_safe(&plain);
-    safe.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&xml_safe(&plain))
+}
+
+/// The words of `s` joined by single spaces.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Whether a string holds an HTML tag (as opposed to a lone `<` in prose like "a < b").

@@ -123,6 +123,9 @@ enum Ev<'a> {
 struct RawLink {
     href: String,
     kind: LinkKind,
+    /// The parsed `href` when it is an absolute http(s) URL (`href` is then its
+    /// serialisation, which parses back to the same URL).
+    url: Option<Url>,
 }
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -300,6 +303,7 @@ impl<'a> Pass<'a> {
                         ch.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::Plain,
+                            url: None,
                         });
                     }
                 }
@@ -351,10 +355,7 @@ impl<'a> Pass<'a> {
                         return None;
                     }
                     if let Some(t) = self.text()? {
-                        it.links.push(RawLink {
-                            href: feedrs_href(&t),
-                            kind: LinkKind::Plain,
-                        });
+                        it.links.push(parsed_link(&t));
                     }
                 }
                 (Ns::Rss, "comments") => {
@@ -362,6 +363,7 @@ impl<'a> Pass<'a> {
                         it.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::Comments,
+                            url: None,
                         });
                     }
                 }
@@ -370,6 +372,7 @@ impl<'a> Pass<'a> {
                         it.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::CommentsFeed,
+                            url: None,
                         });
                     }
                 }
@@ -521,6 +524,7 @@ fn atom_link(e: &BytesStart<'_>) -> Option<Option<RawLink>> {
             Some(r) if r.eq_ignore_ascii_case("alternate") => LinkKind::Alternate,
             Some(_) => LinkKind::OtherRel,
         },
+        url: None,
     }))
 }
 
@@ -533,6 +537,22 @@ fn attr_value(raw: &str) -> String {
 
 fn trimmed(t: Cow<'_, str>) -> String {
     t.trim().to_string()
+}
+
+/// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s).
+fn parsed_link(s: &str) -> RawLink {
+    match Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => RawLink {
+            href: u.as_str().to_string(),
+            kind: LinkKind::Plain,
+            url: Some(u),
+        },
+        _ => RawLink {
+            href: feedrs_href(s),
+            kind: LinkKind::Plain,
+            url: None,
+        },
+    }
 }
 
 /// A link's `href` as feed-rs stores it: re-serialised when it parses as an absolute URL,
@@ -614,13 +634,25 @@ fn map_item(
         .collect();
     it.links
         .retain(|l| l.kind != LinkKind::Comments || !others.contains(&l.href));
-    let link = it
+    let (link, link_url) = match it
         .links
-        .iter()
+        .iter_mut()
         .rev()
         .find(|l| l.kind == LinkKind::Plain)
-        .and_then(|l| absolute(&l.href, base));
-    let link_url = link.as_deref().and_then(|l| Url::parse(l).ok());
+    {
+        // `absolute` would re-serialise the URL unchanged, and it would parse back the same.
+        Some(RawLink {
+            href,
+            url: url @ Some(_),
+            ..
+        }) => (Some(std::mem::take(href)), url.take()),
+        Some(l) => {
+            let link = absolute(&l.href, base);
+            let url = link.as_deref().and_then(|l| Url::parse(l).ok());
+            (link, url)
+        }
+        None => (None, None),
+    };
     let entry_base = link_url.as_ref().or(base);
 
     let published = stamp(it.published, log);

@@ -371,7 +371,9 @@ fn lenient_date(raw: &str) -> Option<ParsedDate> {
     if raw.is_empty() {
         return None;
     }
-    parse_date(raw).or_else(|| fallback_date(raw))
+    crate::normalise::date::fast::parse_common(raw)
+        .or_else(|| parse_date(raw))
+        .or_else(|| fallback_date(raw))
 }
 
 fn fallback_date(raw: &str) -> Option<ParsedDate> {
