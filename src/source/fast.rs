@@ -48,19 +48,24 @@ pub fn read_rss2(bytes: &[u8], ctx: &ReadContext<'_>) -> Option<SourceFeed> {
 /// No character that XML 1.0 forbids (the repair pass would remove it, with a warning): C0
 /// controls other than tab, LF and CR, and U+FFFE/U+FFFF. The bytes are valid UTF-8.
 fn all_xml_chars(bytes: &[u8]) -> bool {
+    let bad_at = |i: usize| {
+        let b = bytes[i];
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    };
+    // Blocks without a suspect byte (vectorised) are passed over; suspects are looked at.
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
+        let end = (i + 64).min(bytes.len());
+        let suspect = bytes[i..end].iter().fold(false, |acc, &b| {
+            acc | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+        });
+        if suspect && (i..end).any(bad_at) {
             return false;
         }
-        if b == 0xEF
-            && bytes.get(i + 1) == Some(&0xBF)
-            && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
-        {
-            return false;
-        }
-        i += 1;
+        i = end;
     }
     true
 }
@@ -113,8 +118,6 @@ enum Ev<'a> {
     Start(Ns, BytesStart<'a>),
     End,
     Text(Cow<'a, str>),
-    Ref(char),
-    Predefined(&'static str),
     Ignorable,
     Eof,
 }
@@ -205,19 +208,18 @@ impl<'a> Pass<'a> {
                 }
                 Ev::Text(t.into_inner())
             }
-            Event::GeneralRef(r) => match r.as_ref() {
-                "amp" => Ev::Predefined("&"),
-                "lt" => Ev::Predefined("<"),
-                "gt" => Ev::Predefined(">"),
-                "quot" => Ev::Predefined("\""),
-                "apos" => Ev::Predefined("'"),
-                name => {
+            // Only in content nobody reads (leaf text is read whole by `text`): checked, as
+            // the repair pass and feed-rs's reader would look at it, then passed over.
+            Event::GeneralRef(r) => {
+                let name: &str = &r;
+                if !matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") {
                     if !repair::keeps_reference(&format!("&{name};")) {
                         return None;
                     }
-                    Ev::Ref(r.resolve_char_ref().ok()??)
+                    r.resolve_char_ref().ok()??;
                 }
-            },
+                Ev::Ignorable
+            }
             Event::Comment(t) => {
                 if t.contains("<link") {
                     return None;
@@ -294,12 +296,12 @@ impl<'a> Pass<'a> {
             };
             let local = e.local_name();
             match (ns, local.as_ref()) {
-                (Ns::Rss, "title") => ch.title = self.text()?.map(trimmed),
+                (Ns::Rss, "title") => ch.title = self.text(&e)?.map(trimmed),
                 (Ns::Rss, "link") => {
                     if e.attributes().next().is_some() {
                         return None;
                     }
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         ch.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::Plain,
@@ -307,10 +309,10 @@ impl<'a> Pass<'a> {
                         });
                     }
                 }
-                (Ns::Rss, "description") => ch.description = self.text()?.map(trimmed),
-                (Ns::Rss, "language") => ch.language = self.text()?.map(|t| t.to_lowercase()),
+                (Ns::Rss, "description") => ch.description = self.text(&e)?.map(trimmed),
+                (Ns::Rss, "language") => ch.language = self.text(&e)?.map(|t| t.to_lowercase()),
                 (Ns::Rss, "pubDate" | "lastBuildDate" | "updated") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         log_date(&mut self.log, &t);
                     }
                 }
@@ -349,17 +351,17 @@ impl<'a> Pass<'a> {
             };
             let local = e.local_name();
             match (ns, local.as_ref()) {
-                (Ns::Rss, "title") => it.title = self.text()?.map(trimmed),
+                (Ns::Rss, "title") => it.title = self.text(&e)?.map(trimmed),
                 (Ns::Rss, "link") => {
                     if e.attributes().next().is_some() {
                         return None;
                     }
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         it.links.push(parsed_link(&t));
                     }
                 }
                 (Ns::Rss, "comments") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         it.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::Comments,
@@ -368,7 +370,7 @@ impl<'a> Pass<'a> {
                     }
                 }
                 (Ns::Wfw, "commentRss" | "commentRSS") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         it.links.push(RawLink {
                             href: feedrs_href(&t),
                             kind: LinkKind::CommentsFeed,
@@ -376,12 +378,15 @@ impl<'a> Pass<'a> {
                         });
                     }
                 }
-                (Ns::Rss, "description") => it.summary = self.text()?.map(trimmed),
+                (Ns::Rss, "description") => it.summary = self.text(&e)?.map(trimmed),
                 (Ns::Content, "encoded") => {
-                    it.content = self.text()?.filter(|t| !t.is_empty()).map(Cow::into_owned)
+                    it.content = self
+                        .text(&e)?
+                        .filter(|t| !t.is_empty())
+                        .map(Cow::into_owned)
                 }
                 (Ns::Rss, "author") | (Ns::Dc, "creator") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         // feed-rs looks for an e-mail address in it; not copied here.
                         if t.contains('@') {
                             return None;
@@ -390,17 +395,17 @@ impl<'a> Pass<'a> {
                     }
                 }
                 (Ns::Rss, "category") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         it.categories.push(t.trim().to_string());
                     }
                 }
                 (Ns::Rss, "guid") => {
-                    if let Some(t) = self.text()? {
+                    if let Some(t) = self.text(&e)? {
                         it.guid = Some(t.trim().to_string());
                     }
                 }
                 (Ns::Rss, "pubDate") | (Ns::Dc, "date") => {
-                    it.published = match self.text()? {
+                    it.published = match self.text(&e)? {
                         Some(t) => log_date(&mut self.log, &t),
                         None => None,
                     }
@@ -422,28 +427,25 @@ impl<'a> Pass<'a> {
     }
 
     /// The text of an element without child elements, as feed-rs's `child_as_text` reads it
-    /// (text, CDATA and references joined, untrimmed; `None` when there is none). The outer
-    /// `None` gives up (a child element, the end of the input).
-    fn text(&mut self) -> Option<Option<Cow<'a, str>>> {
-        let mut acc: Option<Cow<'a, str>> = None;
-        loop {
-            match self.next()? {
-                Ev::Text(t) => {
-                    if t.is_empty() {
-                        continue;
-                    }
-                    match acc.as_mut() {
-                        None => acc = Some(t),
-                        Some(a) => a.to_mut().push_str(&t),
-                    }
-                }
-                Ev::Predefined(s) => acc.get_or_insert_default().to_mut().push_str(s),
-                Ev::Ref(c) => acc.get_or_insert_default().to_mut().push(c),
-                Ev::Ignorable => {}
-                Ev::End => return Some(acc),
-                Ev::Start(..) | Ev::Eof => return None,
-            }
+    /// (text, CDATA and references joined, untrimmed; `None` when there is none), read up to
+    /// the element's end tag. The outer `None` gives up (a child element, a reference the
+    /// repair pass would rewrite …).
+    fn text(&mut self, e: &BytesStart<'_>) -> Option<Option<Cow<'a, str>>> {
+        let span = match self.reader.read_text(e.name()).ok()?.into_inner() {
+            Cow::Borrowed(span) => span,
+            Cow::Owned(_) => return None,
+        };
+        if span.is_empty() {
+            return Some(None);
         }
+        if !span.contains('<') {
+            if !span.contains('&') {
+                return Some(Some(Cow::Borrowed(span)));
+            }
+            return unescape_checked(span).map(Some);
+        }
+        // CDATA sections, comments or child elements: read the content's events.
+        sub_text(span)
     }
 
     /// Skips the rest of an element neither path reads, giving up on anything inside it that
@@ -474,26 +476,99 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// Text with references: each one must be a reference the repair pass keeps; resolved as
+/// feed-rs resolves them.
+fn unescape_checked(span: &str) -> Option<Cow<'_, str>> {
+    let mut from = 0;
+    while let Some(i) = span[from..].find('&') {
+        let at = from + i;
+        let rest = &span[at..];
+        let predefined = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+            .iter()
+            .any(|p| rest.starts_with(p));
+        if !predefined && !repair::keeps_reference(rest) {
+            return None;
+        }
+        from = at + 1;
+    }
+    quick_xml::escape::unescape(span).ok()
+}
+
+/// The text of an element's content that holds markup (CDATA, comments): its events joined as
+/// feed-rs joins them; `None` for a child element or anything the repair pass would change.
+fn sub_text(span: &str) -> Option<Option<Cow<'_, str>>> {
+    let mut reader = quick_xml::Reader::from_str(span);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.trim_text(false);
+    let mut acc: Option<Cow<'_, str>> = None;
+    let push = |acc: &mut Option<Cow<'_, str>>, t: &str| match acc.as_mut() {
+        None => *acc = Some(Cow::Owned(t.to_string())),
+        Some(a) => a.to_mut().push_str(t),
+    };
+    loop {
+        match reader.read_event().ok()? {
+            Event::Text(t) => {
+                if t.contains('&') {
+                    return None;
+                }
+                if !t.is_empty() {
+                    push(&mut acc, &t);
+                }
+            }
+            Event::CData(t) => {
+                if t.contains("<link") {
+                    return None;
+                }
+                if !t.is_empty() {
+                    push(&mut acc, &t);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let name: &str = &r;
+                if !repair::keeps_reference(&format!("&{name};")) {
+                    return None;
+                }
+                match r.resolve_char_ref().ok()? {
+                    Some(c) => push(&mut acc, c.encode_utf8(&mut [0; 4])),
+                    None => push(
+                        &mut acc,
+                        quick_xml::escape::resolve_predefined_entity(name)?,
+                    ),
+                }
+            }
+            Event::Comment(t) => {
+                if t.contains("<link") {
+                    return None;
+                }
+            }
+            Event::PI(t) => {
+                if t.contains("<link") {
+                    return None;
+                }
+            }
+            Event::Eof => return Some(acc),
+            _ => return None,
+        }
+    }
+}
+
 /// Every start tag: no `<` inside (the repair pass's textual rewrites could see a tag there),
 /// every `&` a reference the repair pass keeps, no default namespace, no `xml:base`.
 fn check_tag(e: &BytesStart<'_>) -> Option<()> {
     let raw: &str = e;
-    if raw.contains('<') {
-        return None;
-    }
-    if raw.contains('&') {
-        let mut from = 0;
-        while let Some(i) = raw[from..].find('&') {
-            if !repair::keeps_reference(&raw[from + i..]) {
-                return None;
-            }
-            from += i + 1;
+    let bytes = raw.as_bytes();
+    let mut declares = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => return None,
+            b'&' if !repair::keeps_reference(&raw[i..]) => return None,
+            b'x' if bytes[i..].starts_with(b"xml:base") => return None,
+            b'x' if bytes[i..].starts_with(b"xmlns") => declares = true,
+            _ => {}
         }
     }
-    if raw.contains("xml:base") {
-        return None;
-    }
-    if raw.contains("xmlns") {
+    if declares {
         for a in e.attributes() {
             let a = a.ok()?;
             if a.key.as_ref() == "xmlns" {
@@ -536,7 +611,11 @@ fn attr_value(raw: &str) -> String {
 }
 
 fn trimmed(t: Cow<'_, str>) -> String {
-    t.trim().to_string()
+    if t.trim().len() == t.len() {
+        t.into_owned()
+    } else {
+        t.trim().to_string()
+    }
 }
 
 /// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s).
@@ -564,11 +643,16 @@ fn feedrs_href(s: &str) -> String {
     }
 }
 
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+fn non_empty(s: Option<String>) -> Option<String> {
+    let s = s?;
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == s.len() {
+        Some(s)
+    } else {
+        Some(t.to_string())
+    }
 }
 
 /// The same mapping as `feed::map_feed`/`map_entry` for what this path reads.
@@ -587,7 +671,7 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         .and_then(|l| absolute(&l.href, feed_url));
     let home_url = home.as_deref().and_then(|h| Url::parse(h).ok());
     let base = home_url.as_ref().or(feed_url);
-    let title = non_empty(&ch.title);
+    let title = non_empty(ch.title);
     let language = ch.language.filter(|l| !l.trim().is_empty());
     let origin = Origin {
         source_id: ctx.source_id.to_string(),
@@ -608,7 +692,7 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
     SourceFeed {
         title,
         link: home,
-        description: non_empty(&ch.description),
+        description: non_empty(ch.description),
         language,
         authors: Vec::new(),
         items,
@@ -656,8 +740,8 @@ fn map_item(
     let entry_base = link_url.as_ref().or(base);
 
     let published = stamp(it.published, log);
-    let mut summary = non_empty(&it.summary);
-    let mut content = non_empty(&it.content);
+    let mut summary = non_empty(it.summary);
+    let mut content = non_empty(it.content);
     if content.is_none() {
         content = summary.take();
     }
@@ -691,7 +775,7 @@ fn map_item(
         id: String::new(),
         guid: it.guid.filter(|g| !g.is_empty()),
         source_ids: vec![ctx.source_id.to_string()],
-        title: non_empty(&it.title),
+        title: non_empty(it.title),
         link,
         published,
         updated: None,

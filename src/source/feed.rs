@@ -578,10 +578,14 @@ pub(crate) fn first_img_src(html: &str) -> Option<String> {
                 .ok()
         })
         .as_ref()?;
-    let end = html
-        .char_indices()
-        .nth(65536)
-        .map_or(html.len(), |(i, _)| i);
+    // No more characters than bytes: a short fragment is whole.
+    let end = if html.len() <= 65536 {
+        html.len()
+    } else {
+        html.char_indices()
+            .nth(65536)
+            .map_or(html.len(), |(i, _)| i)
+    };
     let caps = re.captures(&html[..end])?;
     let src = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().trim();
     (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
