@@ -376,22 +376,36 @@ pub fn html_to_text(html: &str) -> String {
 /// Sanitise HTML with an allow-list (no script/style/iframe, no event handlers, no
 /// `javascript:` URLs) and make every URL in it absolute against `base`.
 pub fn sanitise_html(html: &str, base: Option<&url::Url>) -> String {
+    // The allow-list is built once per thread (building it is most of the cost of a short
+    // fragment); only the base changes from call to call.
+    thread_local! {
+        static SANITISER: std::cell::RefCell<ammonia::Builder<'static>> =
+            std::cell::RefCell::new(sanitiser());
+    }
+    let cleaned = SANITISER.with(|cell| {
+        let mut builder = cell.borrow_mut();
+        match base {
+            Some(b) => {
+                builder.url_relative(ammonia::UrlRelative::RewriteWithBase(b.clone()));
+            }
+            None => {
+                builder.url_relative(ammonia::UrlRelative::PassThrough);
+            }
+        }
+        builder.clean(html).to_string()
+    });
+    xml_safe(&fix_c1_controls(cleaned.trim())).into_owned()
+}
+
+/// The allow-list [`sanitise_html`] applies (its `url_relative` is set per call).
+fn sanitiser() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder.link_rel(Some("noopener noreferrer"));
     builder.add_tag_attributes("img", ["srcset", "loading"]);
     builder.add_tags(["figure", "figcaption", "picture", "source", "time"]);
     builder.add_tag_attributes("source", ["src", "srcset", "type", "media"]);
     builder.add_tag_attributes("time", ["datetime"]);
-    match base {
-        Some(b) => {
-            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(b.clone()));
-        }
-        None => {
-            builder.url_relative(ammonia::UrlRelative::PassThrough);
-        }
-    }
-    let cleaned = builder.clean(html).to_string();
-    xml_safe(&fix_c1_controls(cleaned.trim())).into_owned()
+    builder
 }
 
 /// C1 control characters (U+0080–U+009F) in text are windows-1252 bytes that were decoded as
