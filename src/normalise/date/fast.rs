@@ -28,14 +28,10 @@ fn num(b: &[u8]) -> Option<u32> {
 /// Years the shortcut vouches for (the engine reads others too, in its own ways).
 const YEARS: std::ops::RangeInclusive<u32> = 1970..=2199;
 
+/// Calendar day, time of day (hours, minutes, seconds, nanoseconds), offset in seconds.
 fn build(
-    y: u32,
-    mo: u32,
-    d: u32,
-    h: u32,
-    mi: u32,
-    s: u32,
-    nano: u32,
+    (y, mo, d): (u32, u32, u32),
+    (h, mi, s, nano): (u32, u32, u32, u32),
     off: i32,
 ) -> Option<ParsedDate> {
     if !YEARS.contains(&y) || h > 23 || mi > 59 || s > 59 {
@@ -100,7 +96,7 @@ fn rfc822(t: &[u8]) -> Option<ParsedDate> {
         }
         _ => return None,
     };
-    build(y, mo, d, h, mi, s, 0, off)
+    build((y, mo, d), (h, mi, s, 0), off)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`.
@@ -138,7 +134,7 @@ fn rfc3339(t: &[u8]) -> Option<ParsedDate> {
         }
         _ => return None,
     };
-    build(y, mo, d, h, mi, s, nano, off)
+    build((y, mo, d), (h, mi, s, nano), off)
 }
 
 #[cfg(test)]
