@@ -47,6 +47,8 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
 
     let mut items: Vec<Item> = Vec::with_capacity(feed.items.len());
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    // Every item of a feed usually carries the same origin title: cleaned once.
+    let mut cleaned_origin_title: Option<(String, Option<String>)> = None;
     for raw in feed.items {
         let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors);
         if item.language.is_none() {
@@ -57,7 +59,17 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
             if ctx.title_override.is_some() || origin.title.is_none() {
                 origin.title.clone_from(&title);
             }
-            origin.title = non_empty(origin.title.as_deref().map(clean_text));
+            origin.title = match origin.title.take() {
+                None => None,
+                Some(t) => match &cleaned_origin_title {
+                    Some((raw, cleaned)) if *raw == t => cleaned.clone(),
+                    _ => {
+                        let cleaned = non_empty(Some(clean_text(&t)));
+                        cleaned_origin_title = Some((t, cleaned.clone()));
+                        cleaned
+                    }
+                },
+            };
             if origin.link.is_none() {
                 origin.link.clone_from(&link);
             }
@@ -136,11 +148,25 @@ fn normalise_item(
         authors = feed_authors.to_vec();
     }
     let mut categories = Vec::new();
-    let mut seen_categories = HashSet::new();
+    // Usually a handful per item, where a list beats hashing; many go through a set.
+    let many = raw.categories.len() > 32;
+    let mut seen_few: Vec<String> = Vec::new();
+    let mut seen_many: HashSet<String> = HashSet::new();
     for c in raw.categories {
         let c = clean_text(&c);
-        if !c.is_empty() && seen_categories.insert(c.to_lowercase()) {
-            categories.push(c);
+        if !c.is_empty() {
+            let key = c.to_lowercase();
+            let fresh = if many {
+                seen_many.insert(key)
+            } else if seen_few.contains(&key) {
+                false
+            } else {
+                seen_few.push(key);
+                true
+            };
+            if fresh {
+                categories.push(c);
+            }
         }
     }
     let mut enclosures: Vec<Enclosure> = Vec::new();
