@@ -639,6 +639,43 @@ mod tests {
     }
 
     #[test]
+    fn each_sanitising_call_uses_its_own_base() {
+        let a = url::Url::parse("https://a.example/x/").unwrap();
+        let b = url::Url::parse("https://b.example/y/").unwrap();
+        let html = r#"<a href="p">l</a>"#;
+        for _ in 0..2 {
+            assert!(sanitise_html(html, Some(&a)).contains(r#"href="https://a.example/x/p""#));
+            assert!(sanitise_html(html, None).contains(r#"href="p""#));
+            assert!(sanitise_html(html, Some(&b)).contains(r#"href="https://b.example/y/p""#));
+        }
+    }
+
+    #[test]
+    fn categories_are_cleaned_and_deduplicated_ignoring_case_few_or_many() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        for n in [3usize, 40] {
+            let mut raw_categories = Vec::new();
+            for i in 0..n {
+                raw_categories.push(format!("Tag {i}"));
+                raw_categories.push(format!(" tag  {i} "));
+                raw_categories.push(format!("<b>TAG</b> {i}"));
+                raw_categories.push(String::new());
+            }
+            let raw = SourceFeed {
+                items: vec![Item {
+                    title: Some("T".into()),
+                    categories: raw_categories,
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let feed = normalise_feed(raw, &ctx(now));
+            let expected: Vec<String> = (0..n).map(|i| format!("Tag {i}")).collect();
+            assert_eq!(feed.items[0].categories, expected, "{n} categories");
+        }
+    }
+
+    #[test]
     fn undated_items_are_first_seen_and_duplicates_fold() {
         let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
         let raw = SourceFeed {
