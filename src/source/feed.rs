@@ -3,7 +3,9 @@
 //! ampersands), and mapping every entry into the item model. The items come out *raw*: fields as
 //! the feed stated them with URLs made absolute; `normalise` cleans text, sanitises HTML,
 //! canonicalises links and assigns ids. JSON Feed is read here directly (feed-rs rejects numeric
-//! ids and attachments without a type, and drops `image` and `language`).
+//! ids and attachments without a type, and drops `image` and `language`). Plain RSS 2.0 is read
+//! by `source::fast` instead, which gives the same result without the repair pass and feed-rs;
+//! [`read_feed_full`] is this module's own path.
 
 use crate::model::{DatePrecision, Enclosure, Item, Origin, Person, SourceFeed, Stamp};
 use crate::normalise::date::{ParsedDate, parse_date};
