@@ -47,6 +47,8 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
 
     let mut items: Vec<Item> = Vec::with_capacity(feed.items.len());
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    // Every item of a feed usually carries the same origin title: cleaned once.
+    let mut cleaned_origin_title: Option<(String, Option<String>)> = None;
     for raw in feed.items {
         let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors);
         if item.language.is_none() {
@@ -57,7 +59,17 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
             if ctx.title_override.is_some() || origin.title.is_none() {
                 origin.title.clone_from(&title);
             }
-            origin.title = non_empty(origin.title.as_deref().map(clean_text));
+            origin.title = match origin.title.take() {
+                None => None,
+                Some(t) => match &cleaned_origin_title {
+                    Some((raw, cleaned)) if *raw == t => cleaned.clone(),
+                    _ => {
+                        let cleaned = non_empty(Some(clean_text(&t)));
+                        cleaned_origin_title = Some((t, cleaned.clone()));
+                        cleaned
+                    }
+                },
+            };
             if origin.link.is_none() {
                 origin.link.clone_from(&link);
             }
@@ -110,15 +122,14 @@ fn normalise_item(
     home: Option<&url::Url>,
     feed_authors: &[Person],
 ) -> Item {
-    let link = raw
+    let link_url = raw
         .link
         .as_deref()
-        .and_then(|l| canonical_link(l, home.or(ctx.feed_url)));
-    // Relative URLs inside the content resolve against the item's own page when known.
-    let content_base = link
-        .as_deref()
-        .and_then(|l| url::Url::parse(l).ok())
-        .or_else(|| home.cloned());
+        .and_then(|l| canonical_url(l, home.or(ctx.feed_url)));
+    let link = link_url.as_ref().map(|u| xml_safe(u.as_str()).into_owned());
+    // Relative URLs inside the content resolve against the item's own page when known. (An
+    // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
+    let content_base = link_url.or_else(|| home.cloned());
     let content = non_empty(
         raw.content
             .as_deref()
@@ -137,11 +148,25 @@ fn normalise_item(
         authors = feed_authors.to_vec();
     }
     let mut categories = Vec::new();
-    let mut seen_categories = HashSet::new();
+    // Usually a handful per item, where a list beats hashing; many go through a set.
+    let many = raw.categories.len() > 32;
+    let mut seen_few: Vec<String> = Vec::new();
+    let mut seen_many: HashSet<String> = HashSet::new();
     for c in raw.categories {
         let c = clean_text(&c);
-        if !c.is_empty() && seen_categories.insert(c.to_lowercase()) {
-            categories.push(c);
+        if !c.is_empty() {
+            let key = c.to_lowercase();
+            let fresh = if many {
+                seen_many.insert(key)
+            } else if seen_few.contains(&key) {
+                false
+            } else {
+                seen_few.push(key);
+                true
+            };
+            if fresh {
+                categories.push(c);
+            }
         }
     }
     let mut enclosures: Vec<Enclosure> = Vec::new();
@@ -269,6 +294,11 @@ fn is_tracking_param(name: &str) -> bool {
 /// `utm_*`/`fbclid`/`gclid` and the fragment dropped, everything else kept as it was.
 /// `None` when it is not a usable http(s) URL.
 pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
+    canonical_url(link, base).map(|u| xml_safe(u.as_str()).into_owned())
+}
+
+/// [`canonical_link`] before serialising.
+fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
     let trimmed = link.trim();
     if trimmed.is_empty() {
         return None;
@@ -295,7 +325,7 @@ pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
             parsed.query_pairs_mut().clear().extend_pairs(kept);
         }
     }
-    Some(xml_safe(parsed.as_str()).into_owned())
+    Some(parsed)
 }
 
 /// Any URL made absolute (http, https, mailto …); used for enclosures, images and comments.
@@ -319,13 +349,24 @@ fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
 /// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
     let plain = if looks_like_markup(text) {
-        html_to_text(text)
+        Cow::Owned(html_to_text(text))
     } else {
-        html_escape::decode_html_entities(text).into_owned()
+        html_escape::decode_html_entities(text)
     };
     let plain = fix_c1_controls(&plain);
-    let safe = xml_safe(&plain);
-    safe.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&xml_safe(&plain))
+}
+
+/// The words of `s` joined by single spaces.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Whether a string holds an HTML tag (as opposed to a lone `<` in prose like "a < b").
@@ -361,22 +402,36 @@ pub fn html_to_text(html: &str) -> String {
 /// Sanitise HTML with an allow-list (no script/style/iframe, no event handlers, no
 /// `javascript:` URLs) and make every URL in it absolute against `base`.
 pub fn sanitise_html(html: &str, base: Option<&url::Url>) -> String {
+    // The allow-list is built once per thread (building it is most of the cost of a short
+    // fragment); only the base changes from call to call.
+    thread_local! {
+        static SANITISER: std::cell::RefCell<ammonia::Builder<'static>> =
+            std::cell::RefCell::new(sanitiser());
+    }
+    let cleaned = SANITISER.with(|cell| {
+        let mut builder = cell.borrow_mut();
+        match base {
+            Some(b) => {
+                builder.url_relative(ammonia::UrlRelative::RewriteWithBase(b.clone()));
+            }
+            None => {
+                builder.url_relative(ammonia::UrlRelative::PassThrough);
+            }
+        }
+        builder.clean(html).to_string()
+    });
+    xml_safe(&fix_c1_controls(cleaned.trim())).into_owned()
+}
+
+/// The allow-list [`sanitise_html`] applies (its `url_relative` is set per call).
+fn sanitiser() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder.link_rel(Some("noopener noreferrer"));
     builder.add_tag_attributes("img", ["srcset", "loading"]);
     builder.add_tags(["figure", "figcaption", "picture", "source", "time"]);
     builder.add_tag_attributes("source", ["src", "srcset", "type", "media"]);
     builder.add_tag_attributes("time", ["datetime"]);
-    match base {
-        Some(b) => {
-            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(b.clone()));
-        }
-        None => {
-            builder.url_relative(ammonia::UrlRelative::PassThrough);
-        }
-    }
-    let cleaned = builder.clean(html).to_string();
-    xml_safe(&fix_c1_controls(cleaned.trim())).into_owned()
+    builder
 }
 
 /// C1 control characters (U+0080–U+009F) in text are windows-1252 bytes that were decoded as
@@ -581,6 +636,43 @@ mod tests {
             assign_id("ex", &item),
             "a first-seen date never enters the id"
         );
+    }
+
+    #[test]
+    fn each_sanitising_call_uses_its_own_base() {
+        let a = url::Url::parse("https://a.example/x/").unwrap();
+        let b = url::Url::parse("https://b.example/y/").unwrap();
+        let html = r#"<a href="p">l</a>"#;
+        for _ in 0..2 {
+            assert!(sanitise_html(html, Some(&a)).contains(r#"href="https://a.example/x/p""#));
+            assert!(sanitise_html(html, None).contains(r#"href="p""#));
+            assert!(sanitise_html(html, Some(&b)).contains(r#"href="https://b.example/y/p""#));
+        }
+    }
+
+    #[test]
+    fn categories_are_cleaned_and_deduplicated_ignoring_case_few_or_many() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        for n in [3usize, 40] {
+            let mut raw_categories = Vec::new();
+            for i in 0..n {
+                raw_categories.push(format!("Tag {i}"));
+                raw_categories.push(format!(" tag  {i} "));
+                raw_categories.push(format!("<b>TAG</b> {i}"));
+                raw_categories.push(String::new());
+            }
+            let raw = SourceFeed {
+                items: vec![Item {
+                    title: Some("T".into()),
+                    categories: raw_categories,
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let feed = normalise_feed(raw, &ctx(now));
+            let expected: Vec<String> = (0..n).map(|i| format!("Tag {i}")).collect();
+            assert_eq!(feed.items[0].categories, expected, "{n} categories");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! ampersands), and mapping every entry into the item model. The items come out *raw*: fields as
 //! the feed stated them with URLs made absolute; `normalise` cleans text, sanitises HTML,
 //! canonicalises links and assigns ids. JSON Feed is read here directly (feed-rs rejects numeric
-//! ids and attachments without a type, and drops `image` and `language`).
+//! ids and attachments without a type, and drops `image` and `language`). Plain RSS 2.0 is read
+//! by `source::fast` instead, which gives the same result without the repair pass and feed-rs;
+//! [`read_feed_full`] is this module's own path.
 
 use crate::model::{DatePrecision, Enclosure, Item, Origin, Person, SourceFeed, Stamp};
 use crate::normalise::date::{ParsedDate, parse_date};
@@ -36,10 +38,20 @@ pub enum FeedError {
 }
 
 /// Most entries read from one document (a cap on work, not a feature).
-const MAX_ITEMS: usize = 10_000;
+pub(crate) const MAX_ITEMS: usize = 10_000;
 
-/// Parse a feed document into raw items.
+/// Parse a feed document into raw items. Plain RSS 2.0 takes the fast path
+/// ([`crate::source::fast`]), which gives the same result; everything else [`read_feed_full`].
 pub fn read_feed(bytes: &[u8], ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedError> {
+    if let Some(feed) = crate::source::fast::read_rss2(bytes, ctx) {
+        return Ok(feed);
+    }
+    read_feed_full(bytes, ctx)
+}
+
+/// The full path: decode, repair, feed-rs (or the JSON Feed reader), the extras scan and the
+/// mapping. [`read_feed`] without the fast path (tests compare the two).
+pub fn read_feed_full(bytes: &[u8], ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedError> {
     let decoded = repair::decode(bytes, ctx.http_charset);
     let mut warnings = Vec::new();
     if decoded.had_errors {
@@ -302,9 +314,32 @@ fn scan_rss_extras(text: &str) -> (Extras, Vec<Extras>) {
 /// Dates seen by the timestamp parser: how each parsed instant was known, and the raw text of
 /// those that could not be read (feed-rs would otherwise drop them silently).
 #[derive(Debug, Clone, Default)]
-struct DateLog {
+pub(crate) struct DateLog {
     parsed: HashMap<i64, (i32, DatePrecision)>,
-    failed: Vec<String>,
+    pub(crate) failed: Vec<String>,
+}
+
+/// Reads one date for feed-rs's timestamp parser (or the fast path, in the same order),
+/// recording in `log` how it was known, or its text when it could not be read.
+pub(crate) fn log_date(log: &mut DateLog, raw: &str) -> Option<DateTime<Utc>> {
+    let parsed = lenient_date(raw);
+    match parsed {
+        Some(p) => {
+            let key = p.at.timestamp();
+            let entry = (p.at.offset().local_minus_utc(), p.precision);
+            let slot = log.parsed.entry(key).or_insert(entry);
+            if entry.1 > slot.1 {
+                *slot = entry;
+            }
+        }
+        None => {
+            let raw = raw.trim();
+            if !raw.is_empty() && log.failed.len() < 100 {
+                log.failed.push(raw.chars().take(80).collect());
+            }
+        }
+    }
+    parsed.map(|p| p.at.with_timezone(&Utc))
 }
 
 enum ParseFailure {
@@ -318,27 +353,9 @@ fn parse_with_feed_rs(text: &str, dates: &Arc<Mutex<DateLog>>) -> Result<Feed, P
         .sanitize_content(false)
         // An empty id marks "the feed gave none"; we compute ids ourselves.
         .id_generator(|_, _, _| String::new())
-        .timestamp_parser(move |raw| {
-            let parsed = lenient_date(raw);
-            if let Ok(mut log) = log.lock() {
-                match parsed {
-                    Some(p) => {
-                        let key = p.at.timestamp();
-                        let entry = (p.at.offset().local_minus_utc(), p.precision);
-                        let slot = log.parsed.entry(key).or_insert(entry);
-                        if entry.1 > slot.1 {
-                            *slot = entry;
-                        }
-                    }
-                    None => {
-                        let raw = raw.trim();
-                        if !raw.is_empty() && log.failed.len() < 100 {
-                            log.failed.push(raw.chars().take(80).collect());
-                        }
-                    }
-                }
-            }
-            parsed.map(|p| p.at.with_timezone(&Utc))
+        .timestamp_parser(move |raw| match log.lock() {
+            Ok(mut log) => log_date(&mut log, raw),
+            Err(_) => lenient_date(raw).map(|p| p.at.with_timezone(&Utc)),
         })
         .build();
     parser.parse(text.as_bytes()).map_err(|e| match e {
@@ -356,7 +373,9 @@ fn lenient_date(raw: &str) -> Option<ParsedDate> {
     if raw.is_empty() {
         return None;
     }
-    parse_date(raw).or_else(|| fallback_date(raw))
+    crate::normalise::date::fast::parse_common(raw)
+        .or_else(|| parse_date(raw))
+        .or_else(|| fallback_date(raw))
 }
 
 fn fallback_date(raw: &str) -> Option<ParsedDate> {
@@ -471,7 +490,7 @@ const MONTHS: [(&str, &str); 12] = [
     ("December", "Dec"),
 ];
 
-fn stamp(at: Option<DateTime<Utc>>, log: &DateLog) -> Option<Stamp> {
+pub(crate) fn stamp(at: Option<DateTime<Utc>>, log: &DateLog) -> Option<Stamp> {
     let at = at?;
     let (offset_secs, precision) = log
         .parsed
@@ -486,7 +505,7 @@ fn stamp(at: Option<DateTime<Utc>>, log: &DateLog) -> Option<Stamp> {
 }
 
 /// Makes `href` absolute against `base` (when it is relative and a base exists).
-fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
+pub(crate) fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     let href = href.trim();
     if href.is_empty() {
         return None;
@@ -553,7 +572,7 @@ fn looks_like_image(path: &str) -> bool {
 }
 
 /// The `src` of the first `<img>` in an HTML fragment (looked for in the first 64 KiB).
-fn first_img_src(html: &str) -> Option<String> {
+pub(crate) fn first_img_src(html: &str) -> Option<String> {
     static IMG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let re = IMG
         .get_or_init(|| {
@@ -561,10 +580,14 @@ fn first_img_src(html: &str) -> Option<String> {
                 .ok()
         })
         .as_ref()?;
-    let end = html
-        .char_indices()
-        .nth(65536)
-        .map_or(html.len(), |(i, _)| i);
+    // No more characters than bytes: a short fragment is whole.
+    let end = if html.len() <= 65536 {
+        html.len()
+    } else {
+        html.char_indices()
+            .nth(65536)
+            .map_or(html.len(), |(i, _)| i)
+    };
     let caps = re.captures(&html[..end])?;
     let src = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().trim();
     (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
@@ -594,7 +617,7 @@ fn split_rss_person(raw: &str) -> Option<Person> {
 }
 
 /// A person's name without the brackets left over from "mail (Name)" forms.
-fn clean_person_name(name: &str) -> Option<String> {
+pub(crate) fn clean_person_name(name: &str) -> Option<String> {
     let n = name
         .trim()
         .trim_matches(|c: char| {

@@ -6,6 +6,7 @@
 //! in a later issue.
 
 pub mod auto;
+pub mod fast;
 pub mod feed;
 pub mod html;
 pub mod repair;

@@ -245,7 +245,7 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<String> {
 }
 
 /// The value of a pseudo-attribute (`encoding="…"`) inside an XML declaration.
-fn pseudo_attr(decl: &str, name: &str) -> Option<String> {
+pub(crate) fn pseudo_attr(decl: &str, name: &str) -> Option<String> {
     let lower = decl.to_ascii_lowercase();
     let mut from = 0;
     while let Some(i) = lower[from..].find(name) {
@@ -575,6 +575,24 @@ fn classify_reference<'a>(
     (consumed, Reference::Replace(format!("&amp;{name};")))
 }
 
+/// Whether the `&…` at the start of `rest` is a reference [`repair_xml`] leaves as it is (one
+/// of the five XML entities, or a character reference to a character XML allows) when the
+/// document declares no entities.
+pub(crate) fn keeps_reference(rest: &str) -> bool {
+    let none = HashMap::new();
+    matches!(
+        classify_reference(rest, &none, &mut RepairReport::default()),
+        (_, Reference::Keep)
+    )
+}
+
+/// Whether [`rewrite_root`] would alias a namespace named in this root start tag.
+pub(crate) fn rewrites_namespaces(root_tag: &str) -> bool {
+    NAMESPACE_ALIASES
+        .iter()
+        .any(|(old, _)| root_tag.contains(old))
+}
+
 /// Windows-1252's meaning of a C1 control code point, as mis-declared documents intend it.
 fn cp1252_c1(v: u32) -> Option<char> {
     if !(0x80..=0x9F).contains(&v) {
@@ -898,7 +916,7 @@ fn fix_text_type_in_tag(tag: &str) -> Option<String> {
 }
 
 /// Byte range of the root element's start tag and its name.
-fn root_start_tag(text: &str) -> Option<(usize, usize, &str)> {
+pub(crate) fn root_start_tag(text: &str) -> Option<(usize, usize, &str)> {
     let mut i = 0;
     loop {
         let off = text.get(i..)?.find('<')?;

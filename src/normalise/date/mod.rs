@@ -17,6 +17,7 @@
 //! The stamp's `offset_secs` is always the zone's real offset at the resulting instant.
 
 mod absolute;
+pub mod fast;
 mod human;
 mod lang;
 
