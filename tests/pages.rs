@@ -740,3 +740,95 @@ fn the_html_page_is_valid_escaped_and_renders_in_chromium() {
     assert_eq!(rendered, expected, "titles in Chromium's DOM");
     assert_eq!(dom.select(&sel("script")).count(), 0);
 }
+
+/// A source or feed taken out of feeds.toml, or a format dropped, takes its files out of out/
+/// on the next run; a file someone edited since, and files feedwright did not write, stay.
+#[test]
+fn outputs_no_longer_configured_are_removed_from_out() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.xml"),
+        rss("Alpha", &[("1", "Alpha news", "https://alpha.test/1", D1)]),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.xml"),
+        rss("Beta", &[("1", "Beta news", "https://beta.test/1", D2)]),
+    )
+    .unwrap();
+    let config = |sources: &str, feeds: &str| {
+        format!(
+            "[settings]\nbase_url = \"https://planet.test/\"\nper_source_feeds = true\n{sources}{feeds}",
+            sources = sources,
+            feeds = feeds
+        )
+    };
+    let alpha = "[[source]]\nid = \"alpha\"\npath = \"a.xml\"\n";
+    let beta = "[[source]]\nid = \"beta\"\npath = \"b.xml\"\n";
+    let all = "[[feed]]\nid = \"all\"\ntitle = \"All\"\n";
+    let extra = "[[feed]]\nid = \"extra\"\ntitle = \"Extra\"\n";
+    write_config(
+        dir.path(),
+        &config(&format!("{alpha}{beta}"), &format!("{all}{extra}")),
+    );
+    let out = run_in(dir.path(), &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let o = dir.path().join("out");
+    for f in [
+        "sources/alpha.xml",
+        "sources/beta.atom",
+        "extra.xml",
+        "extra.json",
+        "all.atom",
+    ] {
+        assert!(o.join(f).is_file(), "{f} written");
+    }
+    fs::write(o.join("mine.txt"), "not feedwright's").unwrap();
+    // Someone edits the beta JSON by hand: it is no longer what feedwright wrote.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(o.join("sources/beta.json"), "{}").unwrap();
+
+    // beta and the extra feed leave the configuration; "all" keeps only RSS.
+    write_config(
+        dir.path(),
+        &config(
+            alpha,
+            "[[feed]]\nid = \"all\"\ntitle = \"All\"\nformats = [\"rss\"]\n",
+        ),
+    );
+    let out = run_in(dir.path(), &["run", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for gone in [
+        "sources/beta.xml",
+        "sources/beta.atom",
+        "extra.xml",
+        "extra.atom",
+        "extra.json",
+        "extra.html",
+        "extra.opml",
+        "all.atom",
+        "all.json",
+    ] {
+        assert!(!o.join(gone).exists(), "{gone} removed");
+    }
+    for kept in [
+        "sources/alpha.xml",
+        "sources/alpha.json",
+        "all.xml",
+        "mine.txt",
+        "sources/beta.json",
+    ] {
+        assert!(o.join(kept).is_file(), "{kept} kept");
+    }
+    assert_eq!(titles(&o.join("all.xml")), ["Alpha news"]);
+
+    // per_source_feeds turned off: the per-source files go too.
+    write_config(
+        dir.path(),
+        "[settings]\nbase_url = \"https://planet.test/\"\n[[source]]\nid = \"alpha\"\npath = \"a.xml\"\n[[feed]]\nid = \"all\"\ntitle = \"All\"\n",
+    );
+    let out = run_in(dir.path(), &["run", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!o.join("sources/alpha.xml").exists());
+    assert!(o.join("all.xml").is_file());
+}

@@ -32,7 +32,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
-use tracing::debug;
+use tracing::{debug, info, warn};
 
 /// Part of every fingerprint: a new version (or a change of this mark, when rendering changes
 /// within one version) rebuilds every output once.
@@ -310,6 +310,14 @@ impl Writer<'_> {
         valid_until: Option<DateTime<Utc>>,
         shown: (usize, Option<DateTime<Utc>>),
     ) -> anyhow::Result<()> {
+        // Files the last build wrote that this one does not (a format dropped from `formats`).
+        if let Some(previous) = state.output(name)? {
+            for (file, size, mtime) in &previous.files {
+                if !files.contains(file) {
+                    remove_if_ours(self.out_dir, file, *size, *mtime);
+                }
+            }
+        }
         let stats: Option<Vec<(String, u64, i128)>> = files
             .iter()
             .map(|n| file_stat(&self.out_dir.join(n)).map(|(s, m)| (n.clone(), s, m)))
@@ -395,7 +403,49 @@ pub fn publish_all(
             publish_source_feed(state, &mut sources, &mut writer, source, now)?;
         }
     }
+    remove_gone_outputs(config, state)?;
     Ok(())
+}
+
+/// Outputs built by an earlier run whose `[[feed]]` or `[[source]]` is no longer in the
+/// configuration (or `per_source_feeds` was turned off): their files are removed — only those
+/// still exactly as feedwright wrote them (same size and mtime) — and their records dropped.
+/// A disabled source keeps its last per-source files.
+fn remove_gone_outputs(config: &Config, state: &State) -> anyhow::Result<()> {
+    let mut kept: std::collections::HashSet<String> = config
+        .feeds
+        .iter()
+        .map(|f| format!("feed/{}", f.id))
+        .collect();
+    kept.insert("index".to_owned());
+    if config.settings.per_source_feeds {
+        kept.extend(config.sources.iter().map(|s| format!("sources/{}", s.id)));
+    }
+    for name in state.output_names()? {
+        if kept.contains(&name) {
+            continue;
+        }
+        if let Some(record) = state.output(&name)? {
+            for (file, size, mtime) in &record.files {
+                remove_if_ours(&config.settings.out_dir, file, *size, *mtime);
+            }
+        }
+        state.forget_output(&name)?;
+        info!("output `{name}` is no longer configured: its files were removed from out/");
+    }
+    Ok(())
+}
+
+/// Remove `out_dir/file` when it is still the file feedwright recorded (same size and mtime);
+/// a file someone changed or replaced since is left alone.
+fn remove_if_ours(out_dir: &Path, file: &str, size: u64, mtime: i128) {
+    let path = out_dir.join(file);
+    if file_stat(&path) == Some((size, mtime)) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => debug!("removed {}", path.display()),
+            Err(e) => warn!("could not remove {}: {e}", path.display()),
+        }
+    }
 }
 
 /// One `[[feed]]`: rebuilt unless up to date; returns its index entry either way.

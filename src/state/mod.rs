@@ -586,6 +586,25 @@ impl State {
         .map_err(|e| self.err(e))
     }
 
+    /// The names of every output with a record, sorted.
+    pub fn output_names(&self) -> Result<Vec<String>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM outputs ORDER BY name")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Drop the record of output `name` (its feed is gone from the configuration).
+    pub fn forget_output(&self, name: &str) -> Result<(), StateError> {
+        cached_execute(&self.conn, "DELETE FROM outputs WHERE name = ?1", [name])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Remember what output `name` was built from.
     pub fn set_output(&self, name: &str, record: &OutputRecord) -> Result<(), StateError> {
         let files = serde_json::to_string(&record.files).unwrap_or_default();
