@@ -4,38 +4,13 @@
 //! outside the repository: `FEEDWRIGHT_SHARED` (default `../shared` beside the crate when it
 //! exists, else `/work/shared`); without them the test prints a note and passes.
 
+mod corpus_files;
+use corpus_files::{shared_root, walk};
 use feedwright::model::SourceFeed;
 use feedwright::normalise::{canonical_link, clean_text};
 use feedwright::source::feed::{FeedError, ReadContext, read_feed};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn shared_root() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("FEEDWRIGHT_SHARED") {
-        return Some(PathBuf::from(p));
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if beside.join("corpora").exists() {
-        return Some(beside);
-    }
-    let abs = PathBuf::from("/work/shared");
-    abs.join("corpora").exists().then_some(abs)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 /// `Header: Name: value` comment lines of feedparser cases.
 fn headers(bytes: &[u8]) -> Vec<(String, String)> {

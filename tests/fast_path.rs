@@ -4,37 +4,11 @@
 //! with what the fast path does not copy must be handed over. The corpora are found as in
 //! tests/corpus_read.rs (`FEEDWRIGHT_SHARED`); without them that part prints a note and passes.
 
+mod corpus_files;
+use corpus_files::{shared_root, walk};
 use feedwright::model::SourceFeed;
 use feedwright::source::fast::read_rss2;
 use feedwright::source::feed::{ReadContext, read_feed, read_feed_full};
-use std::path::{Path, PathBuf};
-
-fn shared_root() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("FEEDWRIGHT_SHARED") {
-        return Some(PathBuf::from(p));
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if beside.join("corpora").exists() {
-        return Some(beside);
-    }
-    let abs = PathBuf::from("/work/shared");
-    abs.join("corpora").exists().then_some(abs)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 /// Both paths on one document: `Some(feed)` when the fast path accepted it (after asserting
 /// the full path gives the same), `None` when it handed over.
