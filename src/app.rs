@@ -265,14 +265,17 @@ pub async fn run(
         info!("removed {swept} temp file(s) left by an interrupted run");
     }
 
-    // Which sources to read.
+    // Which sources to read. Health and validators are read once for all sources here (one
+    // query each, not one per source).
+    let mut healths = state.all_health()?;
+    let mut validators = state.all_validators()?;
     let mut due: Vec<&SourceConfig> = Vec::new();
     for source in config.sources.iter().filter(|s| s.enabled) {
         let named = options.only.iter().any(|id| id == &source.id);
         if !options.only.is_empty() && !named {
             continue;
         }
-        let health = state.health(&source.id)?;
+        let health = health_of(&healths, &source.id);
         let is_due = options.force || named || health.next_due.is_none_or(|d| d <= now);
         if is_due {
             due.push(source);
@@ -304,13 +307,14 @@ pub async fn run(
         )
     }));
     let slots = settings.concurrency.max(1);
+    let mut pending_health = Vec::with_capacity(HEALTH_BATCH);
     let mut running = futures_util::stream::FuturesUnordered::new();
     loop {
         let mut wake = None;
         while running.len() < slots {
             match lanes.next(tokio::time::Instant::now()) {
                 dispatch::Next::Start(lane, source) => {
-                    let stored = state.validators(&location_key(source))?;
+                    let stored = validators.remove(&location_key(source)).unwrap_or_default();
                     let posts = if auto::uses_post_cache(source) {
                         state.cached_posts(&source.id)?
                     } else {
@@ -347,15 +351,28 @@ pub async fn run(
                 "reading it stopped unexpectedly: {e}"
             )))
         });
-        apply_result(
+        let health = healths
+            .remove(&source.id)
+            .unwrap_or_else(|| health_of(&HashMap::new(), &source.id));
+        let health = apply_result(
             &mut state,
+            health,
             source,
             result,
             retention_for(source),
             now,
             &mut report,
         )?;
+        // Health records are written in batches (one transaction per HEALTH_BATCH sources):
+        // a run killed before a flush only loses when those sources were last tried, so they
+        // are tried again next run.
+        pending_health.push(health);
+        if pending_health.len() >= HEALTH_BATCH {
+            state.set_healths(&pending_health)?;
+            pending_health.clear();
+        }
     }
+    state.set_healths(&pending_health)?;
     drop(progress);
 
     outputs::publish_all(config, &state, now, &mut report)?;
@@ -376,15 +393,29 @@ pub async fn run(
 }
 
 /// Store what reading one source gave: its items, validators, post cache and health.
+/// How many sources' health records a run writes in one transaction.
+const HEALTH_BATCH: usize = 64;
+
+/// The stored health of `id`, or a fresh record.
+fn health_of(healths: &HashMap<String, crate::state::Health>, id: &str) -> crate::state::Health {
+    healths
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| crate::state::Health {
+            source_id: id.to_owned(),
+            ..Default::default()
+        })
+}
+
 fn apply_result(
     state: &mut State,
+    mut health: crate::state::Health,
     source: &SourceConfig,
     result: Result<Outcome, SourceError>,
     retention: Retention,
     now: DateTime<Utc>,
     report: &mut RunReport,
-) -> anyhow::Result<()> {
-    let mut health = state.health(&source.id)?;
+) -> anyhow::Result<crate::state::Health> {
     health.last_attempt = Some(now);
     let location = source.location_label();
     match result {
@@ -473,8 +504,7 @@ fn apply_result(
             }
         }
     }
-    state.set_health(&health)?;
-    Ok(())
+    Ok(health)
 }
 
 /// After a run that rewrote feed files: ping `settings.websub_hub` about each (see

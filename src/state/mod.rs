@@ -18,6 +18,7 @@ use crate::model::{DatePrecision, Item, Stamp};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -843,24 +844,11 @@ impl State {
     pub fn health(&self, source_id: &str) -> Result<Health, StateError> {
         cached_query_row(
             &self.conn,
-            "SELECT last_attempt, last_success, last_error_at, last_error, consecutive_failures,
-                        next_due, last_reported, items_last_run, last_warning
+            "SELECT source_id, last_attempt, last_success, last_error_at, last_error,
+                        consecutive_failures, next_due, last_reported, items_last_run, last_warning
                  FROM health WHERE source_id = ?1",
             [source_id],
-            |r| {
-                Ok(Health {
-                    source_id: source_id.to_string(),
-                    last_attempt: from_ts(r.get(0)?),
-                    last_success: from_ts(r.get(1)?),
-                    last_error_at: from_ts(r.get(2)?),
-                    last_error: r.get(3)?,
-                    consecutive_failures: r.get(4)?,
-                    next_due: from_ts(r.get(5)?),
-                    last_reported: from_ts(r.get(6)?),
-                    items_last_run: r.get(7)?,
-                    last_warning: r.get(8)?,
-                })
-            },
+            health_row,
         )
         .optional()
         .map(|h| {
@@ -872,30 +860,64 @@ impl State {
         .map_err(|e| self.err(e))
     }
 
+    /// Every source's health record, by source id: one query where a run would otherwise ask
+    /// once per source.
+    pub fn all_health(&self) -> Result<HashMap<String, Health>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source_id, last_attempt, last_success, last_error_at, last_error,
+                        consecutive_failures, next_due, last_reported, items_last_run, last_warning
+                 FROM health",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], health_row).map_err(|e| self.err(e))?;
+        rows.map(|h| h.map(|h| (h.source_id.clone(), h)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every stored pair of validators, by URL (see [`State::validators`]).
+    pub fn all_validators(&self) -> Result<HashMap<String, Validators>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT url, etag, last_modified FROM validators")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Validators {
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     pub fn set_health(&self, h: &Health) -> Result<(), StateError> {
-        cached_execute(
-            &self.conn,
-            "INSERT INTO health (source_id, last_attempt, last_success, last_error_at, last_error,
-                    consecutive_failures, next_due, last_reported, items_last_run, last_warning)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT(source_id) DO UPDATE SET last_attempt = ?2, last_success = ?3,
-                    last_error_at = ?4, last_error = ?5, consecutive_failures = ?6, next_due = ?7,
-                    last_reported = ?8, items_last_run = ?9, last_warning = ?10",
-            params![
-                h.source_id,
-                h.last_attempt.map(ts),
-                h.last_success.map(ts),
-                h.last_error_at.map(ts),
-                h.last_error,
-                h.consecutive_failures,
-                h.next_due.map(ts),
-                h.last_reported.map(ts),
-                h.items_last_run,
-                h.last_warning,
-            ],
-        )
-        .map_err(|e| self.err(e))?;
-        Ok(())
+        upsert_health(&self.conn, h).map_err(|e| self.err(e))
+    }
+
+    /// Store several health records in one write transaction: a run batches the records of
+    /// the sources it read instead of committing one per source.
+    pub fn set_healths(&self, hs: &[Health]) -> Result<(), StateError> {
+        if hs.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let err = |source| StateError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(err)?;
+        for h in hs {
+            upsert_health(&tx, h).map_err(err)?;
+        }
+        tx.commit().map_err(err)
     }
 
     /// The item ids an output has shown (see migration 4).
@@ -942,21 +964,6 @@ impl State {
         .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(())
-    }
-
-    /// Every source id with a health record (for `status`), sorted.
-    pub fn all_health(&self) -> Result<Vec<Health>, StateError> {
-        let ids: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT source_id FROM health ORDER BY source_id")
-                .map_err(|e| self.err(e))?;
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(|e| self.err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
-        };
-        ids.iter().map(|id| self.health(id)).collect()
     }
 }
 
@@ -1031,6 +1038,46 @@ fn keep_more_precise(
     }
 }
 
+fn upsert_health(conn: &Connection, h: &Health) -> rusqlite::Result<()> {
+    cached_execute(
+        conn,
+        "INSERT INTO health (source_id, last_attempt, last_success, last_error_at, last_error,
+                consecutive_failures, next_due, last_reported, items_last_run, last_warning)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(source_id) DO UPDATE SET last_attempt = ?2, last_success = ?3,
+                last_error_at = ?4, last_error = ?5, consecutive_failures = ?6, next_due = ?7,
+                last_reported = ?8, items_last_run = ?9, last_warning = ?10",
+        params![
+            h.source_id,
+            h.last_attempt.map(ts),
+            h.last_success.map(ts),
+            h.last_error_at.map(ts),
+            h.last_error,
+            h.consecutive_failures,
+            h.next_due.map(ts),
+            h.last_reported.map(ts),
+            h.items_last_run,
+            h.last_warning,
+        ],
+    )
+    .map(|_| ())
+}
+
+fn health_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Health> {
+    Ok(Health {
+        source_id: r.get(0)?,
+        last_attempt: from_ts(r.get(1)?),
+        last_success: from_ts(r.get(2)?),
+        last_error_at: from_ts(r.get(3)?),
+        last_error: r.get(4)?,
+        consecutive_failures: r.get(5)?,
+        next_due: from_ts(r.get(6)?),
+        last_reported: from_ts(r.get(7)?),
+        items_last_run: r.get(8)?,
+        last_warning: r.get(9)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1053,6 +1100,43 @@ mod tests {
         max_items: 100,
         max_age: None,
     };
+
+    #[test]
+    fn health_and_validators_read_and_written_in_bulk() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = State::open(&dir.path().join("s.db")).unwrap();
+        let a = Health {
+            source_id: "a".into(),
+            last_attempt: Some(at(1)),
+            consecutive_failures: 2,
+            last_error: Some("timeout: x".into()),
+            ..Health::default()
+        };
+        let b = Health {
+            source_id: "b".into(),
+            last_success: Some(at(2)),
+            next_due: Some(at(3)),
+            ..Health::default()
+        };
+        st.set_healths(&[a.clone(), b.clone()]).unwrap();
+        st.set_healths(&[]).unwrap();
+        let all = st.all_health().unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all["a"], a);
+        assert_eq!(all["b"], st.health("b").unwrap());
+        let v = Validators {
+            etag: Some("\"e\"".into()),
+            last_modified: None,
+        };
+        st.set_validators("http://x.test/", &v, at(1)).unwrap();
+        let all = st.all_validators().unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all["http://x.test/"],
+            st.validators("http://x.test/").unwrap()
+        );
+        assert_eq!(all["http://x.test/"].etag.as_deref(), Some("\"e\""));
+    }
 
     #[test]
     fn undated_items_keep_their_first_seen_time() {
