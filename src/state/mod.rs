@@ -107,6 +107,13 @@ const MIGRATIONS: &[&str] = &[
         updated     INTEGER,
         files       TEXT NOT NULL
     );",
+    // 7: whether an item's date fell back to when it was first seen, kept beside its JSON so
+    // `status` counts undated items without decoding every stored item.
+    "ALTER TABLE items ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+    UPDATE items SET undated = (COALESCE(
+        json_extract(data, '$.published.precision'),
+        json_extract(data, '$.updated.precision'),
+        'first_seen') = 'first_seen');",
 ];
 
 /// Post-cache rows not seen on their source for this long are dropped.
@@ -488,11 +495,16 @@ impl State {
                 continue;
             }
             touched = true;
-            cached_execute(&tx, "INSERT INTO items (source_id, id, link, data, content_hash, first_seen, last_seen, sort_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            let undated = merged
+                .published
+                .as_ref()
+                .or(merged.updated.as_ref())
+                .is_none_or(|s| s.precision == DatePrecision::FirstSeen);
+            cached_execute(&tx, "INSERT INTO items (source_id, id, link, data, content_hash, first_seen, last_seen, sort_date, undated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT(source_id, id) DO UPDATE SET link = ?3, data = ?4, content_hash = ?5,
-                    last_seen = ?7, sort_date = ?8",
-                params![source_id, merged.id, merged.link, data, hash, first_seen, ts(now), sort],
+                    last_seen = ?7, sort_date = ?8, undated = ?9",
+                params![source_id, merged.id, merged.link, data, hash, first_seen, ts(now), sort, undated],
             )
             .map_err(err)?;
         }
@@ -633,11 +645,7 @@ impl State {
     pub fn item_counts(&self, source_id: &str) -> Result<(u64, u64), StateError> {
         cached_query_row(
             &self.conn,
-            "SELECT COUNT(*), COALESCE(SUM(COALESCE(
-                        json_extract(data, '$.published.precision'),
-                        json_extract(data, '$.updated.precision'),
-                        'first_seen') = 'first_seen'), 0)
-                 FROM items WHERE source_id = ?1",
+            "SELECT COUNT(*), COALESCE(SUM(undated), 0) FROM items WHERE source_id = ?1",
             [source_id],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
         )
@@ -1100,6 +1108,48 @@ mod tests {
         max_items: 100,
         max_age: None,
     };
+
+    #[test]
+    fn the_undated_column_agrees_with_the_stored_dates_and_is_backfilled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut st = State::open(&path).unwrap();
+        let dated = Stamp {
+            utc: at(1),
+            offset_secs: 0,
+            precision: DatePrecision::DateOnly,
+        };
+        st.store_items(
+            "s",
+            &[
+                item("a", "dated", Some(dated)),
+                item("b", "undated", None),
+                item("c", "undated too", None),
+            ],
+            at(5),
+        )
+        .unwrap();
+        assert_eq!(st.item_counts("s").unwrap(), (3, 2));
+        // The page later gives "c" a date: it is no longer undated.
+        st.store_items(
+            "s",
+            &[
+                item("a", "dated", Some(dated)),
+                item("b", "undated", None),
+                item("c", "undated too", Some(dated)),
+            ],
+            at(6),
+        )
+        .unwrap();
+        assert_eq!(st.item_counts("s").unwrap(), (3, 1));
+        // A state written before migration 7: the column is filled from the JSON.
+        st.conn
+            .execute_batch("ALTER TABLE items DROP COLUMN undated; PRAGMA user_version = 6;")
+            .unwrap();
+        drop(st);
+        let st = State::open(&path).unwrap();
+        assert_eq!(st.item_counts("s").unwrap(), (3, 1));
+    }
 
     #[test]
     fn health_and_validators_read_and_written_in_bulk() {
