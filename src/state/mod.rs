@@ -249,10 +249,7 @@ fn content_hash(item: &Item) -> String {
 impl State {
     /// Open (creating if needed) the state file, migrate it, and switch on WAL.
     pub fn open(path: &Path) -> Result<State, StateError> {
-        let err = |source| StateError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        };
+        let err = sqlite_err(path);
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(parent);
         }
@@ -296,10 +293,7 @@ impl State {
     }
 
     fn err(&self, source: rusqlite::Error) -> StateError {
-        StateError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        sqlite_err(&self.path)(source)
     }
 
     pub fn validators(&self, url: &str) -> Result<Validators, StateError> {
@@ -402,11 +396,7 @@ impl State {
         fresh: &[Item],
         now: DateTime<Utc>,
     ) -> Result<StoreReport, StateError> {
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -691,11 +681,7 @@ impl State {
                 .map_err(|e| self.err(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
         };
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -743,11 +729,7 @@ impl State {
     /// Drop a source's items, tombstones and health, and the validators of `urls`, so the
     /// next run reads it afresh.
     pub fn forget(&mut self, source_id: &str, urls: &[String]) -> Result<usize, StateError> {
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -811,11 +793,7 @@ impl State {
         seen: &[String],
         now: DateTime<Utc>,
     ) -> Result<(), StateError> {
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -915,11 +893,7 @@ impl State {
         if hs.is_empty() {
             return Ok(());
         }
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(err)?;
         for h in hs {
@@ -951,11 +925,7 @@ impl State {
         ids: impl IntoIterator<Item = &'a str>,
         now: DateTime<Utc>,
     ) -> Result<(), StateError> {
-        let path = self.path.clone();
-        let err = |source| StateError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let err = sqlite_err(&self.path);
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(err)?;
         for id in ids {
@@ -1043,6 +1013,15 @@ fn keep_more_precise(
             Some(Stamp::first_seen(first_seen))
         }
         (None, f) => f,
+    }
+}
+
+/// An SQLite error, naming the state file. A closure, because a method holding a transaction
+/// (which borrows the connection) cannot call [`State::err`].
+fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> StateError + Copy + '_ {
+    move |source| StateError::Sqlite {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
