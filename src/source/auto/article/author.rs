@@ -4,7 +4,7 @@
 //! `alt` text inside such a box. Navigation, sidebars, related-post widgets and comments are
 //! never read; a footer inside the `<article>` (where themes put the author card) is.
 
-use super::byline::{clean_name, in_comments, section_tokens};
+use super::byline::{clean_name, in_comments, section_ancestors, section_tokens};
 use super::meta::sel;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
@@ -57,24 +57,20 @@ fn in_chrome(e: ElementRef<'_>) -> bool {
         .ancestors()
         .filter_map(ElementRef::wrap)
         .any(|a| matches!(a.value().name(), "article" | "main"));
-    e.ancestors()
-        .filter_map(ElementRef::wrap)
-        .take(40)
-        .take_while(|a| !matches!(a.value().name(), "body" | "html"))
-        .any(|a| {
-            let v = a.value();
-            matches!(v.name(), "nav" | "aside")
-                || (v.name() == "footer" && !in_article)
-                || v.attr("class").is_some_and(|c| {
-                    section_tokens(c).any(|t| {
-                        t.contains("related")
-                            || t.contains("recent")
-                            || t == "sidebar"
-                            || t.starts_with("sidebar-")
-                            || t.starts_with("widget")
-                    })
+    section_ancestors(e).any(|a| {
+        let v = a.value();
+        matches!(v.name(), "nav" | "aside")
+            || (v.name() == "footer" && !in_article)
+            || v.attr("class").is_some_and(|c| {
+                section_tokens(c).any(|t| {
+                    t.contains("related")
+                        || t.contains("recent")
+                        || t == "sidebar"
+                        || t.starts_with("sidebar-")
+                        || t.starts_with("widget")
                 })
-        })
+            })
+    })
 }
 
 /// Dates, times and separators that sit in a byline next to the name.

@@ -44,35 +44,35 @@ pub fn section_tokens(names: &str) -> impl Iterator<Item = String> + '_ {
         })
 }
 
-/// Whether an element sits in a comments section (its own or an ancestor's class/id says so).
-pub fn in_comments(e: ElementRef<'_>) -> bool {
+/// The boxes an element sits in, innermost first, at most 40 levels up, without `<body>` and
+/// `<html>`: a page-wide class (`<body class="comments-open no-sidebar">`) describes the page,
+/// not a section of it.
+pub fn section_ancestors(e: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
     e.ancestors()
         .filter_map(ElementRef::wrap)
         .take(40)
-        // `<body class="comments-open no-sidebar">` describes the page, not a section of it.
         .filter(|a| !matches!(a.value().name(), "body" | "html"))
-        .any(|a| {
-            let hint = box_hint(a.value());
-            hint.contains("comment") || hint.contains("respond") || hint.contains("disqus")
-        })
+}
+
+/// Whether an element sits in a comments section (its own or an ancestor's class/id says so).
+pub fn in_comments(e: ElementRef<'_>) -> bool {
+    section_ancestors(e).any(|a| {
+        let hint = box_hint(a.value());
+        hint.contains("comment") || hint.contains("respond") || hint.contains("disqus")
+    })
 }
 
 pub fn in_furniture(e: ElementRef<'_>) -> bool {
-    e.ancestors()
-        .filter_map(ElementRef::wrap)
-        .take(40)
-        .filter(|a| !matches!(a.value().name(), "body" | "html"))
-        .any(|a| {
-            let v = a.value();
-            matches!(v.name(), "footer" | "nav" | "aside")
-                || v.attr("class").is_some_and(|c| {
-                    section_tokens(c).any(|t| {
-                        t.contains("related") || t.contains("recent") || t.contains("sidebar")
-                    })
-                })
-                || v.attr("data-hook")
-                    .is_some_and(|h| h.contains("recent") || h.contains("related"))
-        })
+    section_ancestors(e).any(|a| {
+        let v = a.value();
+        matches!(v.name(), "footer" | "nav" | "aside")
+            || v.attr("class").is_some_and(|c| {
+                section_tokens(c)
+                    .any(|t| t.contains("related") || t.contains("recent") || t.contains("sidebar"))
+            })
+            || v.attr("data-hook")
+                .is_some_and(|h| h.contains("recent") || h.contains("related"))
+    })
 }
 
 /// A plausible person or organisation name: 1–8 words, no sentence punctuation, not a date or

@@ -7,7 +7,8 @@
 //! else gave a date.
 
 use super::byline::{
-    box_hint, in_comments, in_furniture, local_day, section_tokens, strip_date_label,
+    box_hint, in_comments, in_furniture, local_day, section_ancestors, section_tokens,
+    strip_date_label,
 };
 use super::meta::{Fields, sel};
 use crate::model::{DatePrecision, Stamp};
@@ -175,21 +176,17 @@ fn furniture_box(a: ElementRef<'_>) -> bool {
 /// Whether an element sits in navigation, a footer, a comment thread or a list of other posts
 /// (related/recent classes); unlike [`furniture_box`], asides and sidebars are allowed.
 fn in_other_posts(e: ElementRef<'_>) -> bool {
-    e.ancestors()
-        .filter_map(ElementRef::wrap)
-        .take(40)
-        .filter(|a| !matches!(a.value().name(), "body" | "html"))
-        .any(|a| {
-            let v = a.value();
-            if matches!(v.name(), "nav" | "footer") {
-                return true;
-            }
-            section_tokens(&box_hint(v)).any(|t| {
-                ["related", "recent", "comment", "respond", "disqus"]
-                    .iter()
-                    .any(|w| t.contains(w))
-            })
+    section_ancestors(e).any(|a| {
+        let v = a.value();
+        if matches!(v.name(), "nav" | "footer") {
+            return true;
+        }
+        section_tokens(&box_hint(v)).any(|t| {
+            ["related", "recent", "comment", "respond", "disqus"]
+                .iter()
+                .any(|w| t.contains(w))
         })
+    })
 }
 
 /// Whether a text run near the headline sits in furniture *below* the box it shares with the

@@ -5,7 +5,7 @@
 //! them: the site's logo or name, screen-reader-only headings, navigation and related-post
 //! widgets are not the post's headline.
 
-use super::byline::section_tokens;
+use super::byline::{section_ancestors, section_tokens};
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
 
@@ -340,17 +340,13 @@ fn is_site_or_hidden(h: ElementRef<'_>) -> bool {
 /// wrappers named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the
 /// elements themselves and "related"/"recent" boxes count.
 fn in_page_furniture(h: ElementRef<'_>) -> bool {
-    h.ancestors()
-        .filter_map(ElementRef::wrap)
-        .take(40)
-        .filter(|a| !matches!(a.value().name(), "body" | "html"))
-        .any(|a| {
-            let v = a.value();
-            matches!(v.name(), "nav" | "footer" | "aside")
-                || v.attr("class").is_some_and(|c| {
-                    section_tokens(c).any(|t| t.contains("related") || t.contains("recent"))
-                })
-        })
+    section_ancestors(h).any(|a| {
+        let v = a.value();
+        matches!(v.name(), "nav" | "footer" | "aside")
+            || v.attr("class").is_some_and(|c| {
+                section_tokens(c).any(|t| t.contains("related") || t.contains("recent"))
+            })
+    })
 }
 
 /// The page's `<h1>` texts that can be the post's headline, in document order, each once:
