@@ -275,13 +275,13 @@ pub async fn run(
         if !options.only.is_empty() && !named {
             continue;
         }
-        let health = health_of(&healths, &source.id);
-        let is_due = options.force || named || health.next_due.is_none_or(|d| d <= now);
+        let next_due = healths.get(&source.id).and_then(|h| h.next_due);
+        let is_due = options.force || named || next_due.is_none_or(|d| d <= now);
         if is_due {
             due.push(source);
         } else {
             report.sources_not_due += 1;
-            debug!(source = %source.id, "not due until {:?}", health.next_due);
+            debug!(source = %source.id, "not due until {:?}", next_due);
         }
     }
     let retention = retentions(config);
@@ -353,7 +353,10 @@ pub async fn run(
         });
         let health = healths
             .remove(&source.id)
-            .unwrap_or_else(|| health_of(&HashMap::new(), &source.id));
+            .unwrap_or_else(|| crate::state::Health {
+                source_id: source.id.clone(),
+                ..Default::default()
+            });
         let health = apply_result(
             &mut state,
             health,
@@ -392,21 +395,11 @@ pub async fn run(
     Ok(report)
 }
 
-/// Store what reading one source gave: its items, validators, post cache and health.
 /// How many sources' health records a run writes in one transaction.
 const HEALTH_BATCH: usize = 64;
 
-/// The stored health of `id`, or a fresh record.
-fn health_of(healths: &HashMap<String, crate::state::Health>, id: &str) -> crate::state::Health {
-    healths
-        .get(id)
-        .cloned()
-        .unwrap_or_else(|| crate::state::Health {
-            source_id: id.to_owned(),
-            ..Default::default()
-        })
-}
-
+/// Store what reading one source gave: its items, validators, post cache and health; returns
+/// the source's health record, which the run loop writes in batches.
 fn apply_result(
     state: &mut State,
     mut health: crate::state::Health,
