@@ -167,27 +167,51 @@ fn hint_of(e: &scraper::node::Element) -> String {
     h
 }
 
+/// How a word table is matched (see [`words`]).
+#[derive(Clone, Copy)]
+enum Words {
+    /// Anywhere in the (already lowercased) text: class/id hints.
+    Within,
+    /// The whole text is one of the words, any case: a line of boilerplate, a date word.
+    WholeLine,
+}
+
+/// The regex of a word table: `chunks` are groups of `|`-separated alternatives, joined with
+/// `|` and, for [`Words::WholeLine`], anchored as `(?i)^(?:…)$`.
+fn words(how: Words, chunks: &[&str]) -> regex::Regex {
+    let alternatives = chunks.join("|");
+    let pattern = match how {
+        Words::Within => alternatives,
+        Words::WholeLine => format!("(?i)^(?:{alternatives})$"),
+    };
+    regex::Regex::new(&pattern).unwrap_or_else(|e| unreachable!("static word table: {e}"))
+}
+
 static NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(concat!(
-        r"comment|disqus|respond|reply|sidebar|share|sharing|social|related|recommend|",
-        r"recent|popular|trending|most-read|mostread|more-stories|read-next|readnext|",
-        r"newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|mailing|",
-        r"advert|sponsor|promo|banner|cookie|consent|gdpr|popup|modal|overlay|",
-        r"breadcrumb|pagination|pager|navigation|navbar|menu|masthead|site-header|",
-        r"footer|byline|author|^bio$|^bio-|-bio$|post-meta|entry-meta|",
-        r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-|",
-        r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-|",
-        r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us|",
-        r"app-download|paywall|login|copyright|caption|credit"
-    ))
-    .unwrap_or_else(|_| unreachable!("static regex"))
+    words(
+        Words::Within,
+        &[
+            r"comment|disqus|respond|reply|sidebar|share|sharing|social|related|recommend",
+            r"recent|popular|trending|most-read|mostread|more-stories|read-next|readnext",
+            r"newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|mailing",
+            r"advert|sponsor|promo|banner|cookie|consent|gdpr|popup|modal|overlay",
+            r"breadcrumb|pagination|pager|navigation|navbar|menu|masthead|site-header",
+            r"footer|byline|author|^bio$|^bio-|-bio$|post-meta|entry-meta",
+            r"article-meta|metadata|post-info|^tags|tag-list|taglist|^categories|^widget|sidebar-",
+            r"skip-link|skiplink|toolbar|print|rating|outbrain|taboola|jump-link|toc-",
+            r"table-of-contents|post-nav|prev-next|further-reading|see-also|follow-us",
+            r"app-download|paywall|login|copyright|caption|credit",
+        ],
+    )
 });
 
 static POSITIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"article-body|articlebody|article-content|entry-content|post-content|post-body|postbody|story-body|storybody|rich-text|richtext|post-description|gh-content|available-content|body-text|main-content|articletext|article__body|article-text|content-body|prose",
+    words(
+        Words::Within,
+        &[
+            r"article-body|articlebody|article-content|entry-content|post-content|post-body|postbody|story-body|storybody|rich-text|richtext|post-description|gh-content|available-content|body-text|main-content|articletext|article__body|article-text|content-body|prose",
+        ],
     )
-    .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
 /// Whether an element's class/id/`data-hook`/role says furniture. Judged token by token, so
@@ -200,8 +224,10 @@ fn is_negative(e: &scraper::node::Element) -> bool {
 /// Hint tokens that always mean furniture, however much text they hold together (comment
 /// threads can outgrow the post).
 static STRONG_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"comment|disqus|respond|reply|related|recommend|sidebar|share|social")
-        .unwrap_or_else(|_| unreachable!("static regex"))
+    words(
+        Words::Within,
+        &[r"comment|disqus|respond|reply|related|recommend|sidebar|share|social"],
+    )
 });
 
 /// The class/id/`data-hook`/role tokens of an element that say furniture (none: not furniture).
@@ -616,32 +642,36 @@ static PLATFORM_SELECTORS: LazyLock<Vec<scraper::Selector>> = LazyLock::new(|| {
 
 /// Text of elements that are furniture when they are all a block says.
 static BOILERPLATE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(concat!(
-        r"(?i)^(?:\d+\s*(?:min|minute|mins|minutes)\.?\s*(?:read|de lectura|lesezeit|lecture)|",
-        r"reading time.*|lesezeit.*|share(?: this(?: article| post| story)?)?(?: on)?:?|share via.*|",
-        r"tweet|email|print|copy link|facebook|twitter|linkedin|pinterest|whatsapp|reddit|",
-        r"(?:by|writer:|written by|posted by|author:|von|por|par)\s.{1,60}|",
-        r"recent posts|see all|related (?:posts|articles|stories|content)|read more|",
-        r"you (?:may|might) also like.*|more from .*|comments?|\d+\s+comments?|write a comment.*|",
-        r"leave a (?:reply|comment).*|sign up.*|subscribe.*|advert(?:isement)?(?:\W.*)?|sponsored|continue reading.*|",
-        r"skip to (?:main )?content|top of page|bottom of page|back to top|",
-        r"this (?:site|website) uses cookies.*|we use cookies.*|accept(?: all)?(?: cookies)?|",
-        r"tags?:.*|categories:.*|filed under:?.*|posted in .*|updated:?.*|published:?.*|",
-        r"\d+\s*(?:views?|likes?|shares?)|like|follow us.*|share this:?)$"
-    ))
-    .unwrap_or_else(|_| unreachable!("static regex"))
+    words(
+        Words::WholeLine,
+        &[
+            r"\d+\s*(?:min|minute|mins|minutes)\.?\s*(?:read|de lectura|lesezeit|lecture)",
+            r"reading time.*|lesezeit.*|share(?: this(?: article| post| story)?)?(?: on)?:?|share via.*",
+            r"tweet|email|print|copy link|facebook|twitter|linkedin|pinterest|whatsapp|reddit",
+            r"(?:by|writer:|written by|posted by|author:|von|por|par)\s.{1,60}",
+            r"recent posts|see all|related (?:posts|articles|stories|content)|read more",
+            r"you (?:may|might) also like.*|more from .*|comments?|\d+\s+comments?|write a comment.*",
+            r"leave a (?:reply|comment).*|sign up.*|subscribe.*|advert(?:isement)?(?:\W.*)?|sponsored|continue reading.*",
+            r"skip to (?:main )?content|top of page|bottom of page|back to top",
+            r"this (?:site|website) uses cookies.*|we use cookies.*|accept(?: all)?(?: cookies)?",
+            r"tags?:.*|categories:.*|filed under:?.*|posted in .*|updated:?.*|published:?.*",
+            r"\d+\s*(?:views?|likes?|shares?)|like|follow us.*|share this:?",
+        ],
+    )
 });
 
 /// Words a dateline is made of besides numbers: months, weekdays, clock and zone words.
 static DATE_WORD: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(concat!(
-        r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|",
-        r"april|june|july|august|september|october|november|december|mon|tue|tues|wed|thu|",
-        r"thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|",
-        r"at|on|am|pm|a\.m|p\.m|gmt|utc|et|est|edt|pt|pst|pdt|bst|cet|cest|ist|published|",
-        r"updated|posted|last|modified|\d{1,4}(?:st|nd|rd|th|h)?)$"
-    ))
-    .unwrap_or_else(|_| unreachable!("static regex"))
+    words(
+        Words::WholeLine,
+        &[
+            r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march",
+            r"april|june|july|august|september|october|november|december|mon|tue|tues|wed|thu",
+            r"thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+            r"at|on|am|pm|a\.m|p\.m|gmt|utc|et|est|edt|pt|pst|pdt|bst|cet|cest|ist|published",
+            r"updated|posted|last|modified|\d{1,4}(?:st|nd|rd|th|h)?",
+        ],
+    )
 });
 
 /// A line that is only a date (and time): "November 18, 2019", "20 Nov, 2019 05:47",
@@ -680,15 +710,17 @@ static LABELLED_LINK: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// A heading that opens what follows the article.
 static END_HEADING: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(concat!(
-        r"(?i)^(?:recent posts|related(?: posts| articles| stories| content| reading)?|",
-        r"you (?:may|might) also (?:like|enjoy)|more (?:from|stories|articles|posts|on).*|",
-        r"comments?|\d+ comments?|leave a (?:reply|comment)|post a comment|write a comment|",
-        r"read (?:next|more)|recommended(?: for you)?|popular (?:posts|articles)|",
-        r"share this(?: post| article)?:?|about the author|newsletter|subscribe.*|",
-        r"most (?:read|popular)|trending|further reading|keep reading)$"
-    ))
-    .unwrap_or_else(|_| unreachable!("static regex"))
+    words(
+        Words::WholeLine,
+        &[
+            r"recent posts|related(?: posts| articles| stories| content| reading)?",
+            r"you (?:may|might) also (?:like|enjoy)|more (?:from|stories|articles|posts|on).*",
+            r"comments?|\d+ comments?|leave a (?:reply|comment)|post a comment|write a comment",
+            r"read (?:next|more)|recommended(?: for you)?|popular (?:posts|articles)",
+            r"share this(?: post| article)?:?|about the author|newsletter|subscribe.*",
+            r"most (?:read|popular)|trending|further reading|keep reading",
+        ],
+    )
 });
 
 fn collapse(s: &str) -> String {
