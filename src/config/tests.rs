@@ -664,6 +664,20 @@ fn settings_values() {
     );
 }
 
+/// The state file left at its default inside a configured out_dir: the error is keyed by
+/// `settings.state` but points at `out_dir`, and names the file.
+#[test]
+fn default_files_inside_out_dir_point_at_out_dir() {
+    let (line, col, key, message) = err("[settings]\nout_dir = \".\"\n");
+    assert_eq!((line, col, key.as_str()), (2, 11, "settings.state"));
+    assert!(
+        message.starts_with("the state file ")
+            && message.contains("feedwright.db is inside out_dir ")
+            && message.ends_with(": keep it outside, out/ holds only published files"),
+        "{message}"
+    );
+}
+
 #[test]
 fn feed_values() {
     let src = "[[source]]\nid = \"blog\"\nurl = \"https://a.example/\"\n\n[[feed]]\nid = \"f\"\n";

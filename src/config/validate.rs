@@ -135,6 +135,55 @@ impl Ctx<'_> {
         }
     }
 
+    /// An optional key read with `check` (one of the methods above): `None` when it is absent.
+    fn opt<V, T>(
+        &self,
+        value: &Option<Spanned<V>>,
+        key: &str,
+        check: impl Fn(&Self, &Spanned<V>, &str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        value.as_ref().map(|v| check(self, v, key)).transpose()
+    }
+
+    /// An optional integer key within `range` ([`Ctx::int_in`]), as the integer type the
+    /// config holds (the range keeps it within that type).
+    fn opt_int<T: TryFrom<i64>>(
+        &self,
+        value: &Option<Spanned<i64>>,
+        key: &str,
+        range: Range<i64>,
+    ) -> Result<Option<T>> {
+        let n = self.opt(value, key, |ctx, v, key| ctx.int_in(v, key, range.clone()))?;
+        Ok(n.and_then(|n| T::try_from(n).ok()))
+    }
+
+    /// A file the state keeps (`key`, set by `own` or by default) must not lie inside
+    /// `out_dir`, which holds only published files. The error points at `own`, else at
+    /// `out_dir_value`.
+    fn outside_out_dir(
+        &self,
+        file: &Path,
+        own: Option<&Spanned<String>>,
+        out_dir: &Path,
+        out_dir_value: Option<&Spanned<String>>,
+        key: &str,
+        what: &str,
+    ) -> Result<()> {
+        if !file.starts_with(out_dir) {
+            return Ok(());
+        }
+        let at = own.or(out_dir_value).map_or(0..0, Spanned::span);
+        Err(self.err(
+            at,
+            key,
+            format!(
+                "the {what} {} is inside out_dir {}: keep it outside, out/ holds only published files",
+                file.display(),
+                out_dir.display()
+            ),
+        ))
+    }
+
     fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<url::Url> {
         let text = value.get_ref().trim();
         let url = url::Url::parse(text).map_err(|e| {
@@ -387,52 +436,35 @@ fn wrong_type_message(rest: &str, key: &str) -> String {
 }
 
 fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
-    let out_dir = match &raw.out_dir {
-        Some(v) => ctx.resolve(v, "settings.out_dir")?,
-        None => clean_path(&ctx.dir.join("out")),
-    };
-    let state = match &raw.state {
-        Some(v) => ctx.resolve(v, "settings.state")?,
-        None => clean_path(&ctx.dir.join("feedwright.db")),
-    };
-    if state.starts_with(&out_dir) {
-        let at = raw
-            .state
-            .as_ref()
-            .or(raw.out_dir.as_ref())
-            .map_or(0..0, Spanned::span);
-        return Err(ctx.err(
-            at,
-            "settings.state",
-            format!(
-                "the state file {} is inside out_dir {}: keep it outside, out/ holds only published files",
-                state.display(),
-                out_dir.display()
-            ),
-        ));
-    }
-    let status_file = match &raw.status_file {
-        Some(v) => ctx.resolve(v, "settings.status_file")?,
-        None => state
-            .parent()
-            .map_or_else(|| PathBuf::from("status.json"), |p| p.join("status.json")),
-    };
-    if status_file.starts_with(&out_dir) {
-        let at = raw
-            .status_file
-            .as_ref()
-            .or(raw.out_dir.as_ref())
-            .map_or(0..0, Spanned::span);
-        return Err(ctx.err(
-            at,
-            "settings.status_file",
-            format!(
-                "the status file {} is inside out_dir {}: keep it outside, out/ holds only published files",
-                status_file.display(),
-                out_dir.display()
-            ),
-        ));
-    }
+    let out_dir = ctx
+        .opt(&raw.out_dir, "settings.out_dir", Ctx::resolve)?
+        .unwrap_or_else(|| clean_path(&ctx.dir.join("out")));
+    let state = ctx
+        .opt(&raw.state, "settings.state", Ctx::resolve)?
+        .unwrap_or_else(|| clean_path(&ctx.dir.join("feedwright.db")));
+    ctx.outside_out_dir(
+        &state,
+        raw.state.as_ref(),
+        &out_dir,
+        raw.out_dir.as_ref(),
+        "settings.state",
+        "state file",
+    )?;
+    let status_file = ctx
+        .opt(&raw.status_file, "settings.status_file", Ctx::resolve)?
+        .unwrap_or_else(|| {
+            state
+                .parent()
+                .map_or_else(|| PathBuf::from("status.json"), |p| p.join("status.json"))
+        });
+    ctx.outside_out_dir(
+        &status_file,
+        raw.status_file.as_ref(),
+        &out_dir,
+        raw.out_dir.as_ref(),
+        "settings.status_file",
+        "status file",
+    )?;
     let base_url = match &raw.base_url {
         Some(v) => {
             let mut url = ctx.http_url(v, "settings.base_url")?;
@@ -461,38 +493,42 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         }
         None => None,
     };
-    let user_agent = match &raw.user_agent {
-        Some(v) => ctx.user_agent(v, "settings.user_agent")?,
-        None => default_user_agent(),
-    };
-    let timeout = match &raw.timeout {
-        Some(v) => ctx.positive_duration(v, "settings.timeout")?,
-        None => Duration::from_secs(30),
-    };
-    let connect_timeout = match &raw.connect_timeout {
-        Some(v) => ctx.positive_duration(v, "settings.connect_timeout")?,
-        None => Duration::from_secs(10),
-    };
-    let host_delay = match &raw.host_delay {
-        Some(v) => ctx.duration(v, "settings.host_delay")?,
-        None => Duration::from_secs(1),
-    };
-    let concurrency = match &raw.concurrency {
-        Some(v) => ctx.int_in(v, "settings.concurrency", 1..MAX_CONCURRENCY + 1)?,
-        None => 8,
-    };
-    let max_body_size = match &raw.max_body_size {
-        Some(v) => ctx.size(v, "settings.max_body_size")?,
-        None => 10 << 20,
-    };
-    let shutdown_grace = match &raw.shutdown_grace {
-        Some(v) => ctx.duration(v, "settings.shutdown_grace")?,
-        None => Duration::from_secs(5),
-    };
-    let retries = match &raw.retries {
-        Some(v) => ctx.int_in(v, "settings.retries", 0..MAX_RETRIES + 1)?,
-        None => 2,
-    };
+    let user_agent = ctx
+        .opt(&raw.user_agent, "settings.user_agent", Ctx::user_agent)?
+        .unwrap_or_else(default_user_agent);
+    let timeout = ctx
+        .opt(&raw.timeout, "settings.timeout", Ctx::positive_duration)?
+        .unwrap_or(Duration::from_secs(30));
+    let connect_timeout = ctx
+        .opt(
+            &raw.connect_timeout,
+            "settings.connect_timeout",
+            Ctx::positive_duration,
+        )?
+        .unwrap_or(Duration::from_secs(10));
+    let host_delay = ctx
+        .opt(&raw.host_delay, "settings.host_delay", Ctx::duration)?
+        .unwrap_or(Duration::from_secs(1));
+    let concurrency = ctx
+        .opt_int(
+            &raw.concurrency,
+            "settings.concurrency",
+            1..MAX_CONCURRENCY + 1,
+        )?
+        .unwrap_or(8);
+    let max_body_size = ctx
+        .opt(&raw.max_body_size, "settings.max_body_size", Ctx::size)?
+        .unwrap_or(10 << 20);
+    let shutdown_grace = ctx
+        .opt(
+            &raw.shutdown_grace,
+            "settings.shutdown_grace",
+            Ctx::duration,
+        )?
+        .unwrap_or(Duration::from_secs(5));
+    let retries = ctx
+        .opt_int(&raw.retries, "settings.retries", 0..MAX_RETRIES + 1)?
+        .unwrap_or(2);
     Ok(Settings {
         out_dir,
         state,
@@ -500,10 +536,10 @@ fn build_settings(ctx: &Ctx<'_>, raw: RawSettings) -> Result<Settings> {
         user_agent,
         timeout,
         connect_timeout,
-        concurrency: usize::try_from(concurrency).unwrap_or(8),
+        concurrency,
         host_delay,
         max_body_size,
-        retries: u32::try_from(retries).unwrap_or(2),
+        retries,
         respect_robots: raw.respect_robots.is_none_or(Spanned::into_inner),
         per_source_feeds: raw.per_source_feeds.is_some_and(Spanned::into_inner),
         websub_hub,
@@ -616,10 +652,9 @@ fn build_source(
             format!("source `{id}` sets both `interval` and `schedule`: keep one"),
         ));
     }
-    let interval = match &raw.interval {
-        Some(v) => ctx.duration(v, &k("interval"))?,
-        None => DEFAULT_INTERVAL,
-    };
+    let interval = ctx
+        .opt(&raw.interval, &k("interval"), Ctx::duration)?
+        .unwrap_or(DEFAULT_INTERVAL);
     let schedule = match &raw.schedule {
         Some(v) => {
             check_schedule(v.get_ref()).map_err(|m| ctx.err(v.span(), k("schedule"), m))?;
@@ -666,37 +701,16 @@ fn build_source(
         enabled: raw.enabled.is_none_or(Spanned::into_inner),
         interval,
         schedule,
-        user_agent: raw
-            .user_agent
-            .as_ref()
-            .map(|v| ctx.user_agent(v, &k("user_agent")))
-            .transpose()?,
-        timeout: raw
-            .timeout
-            .as_ref()
-            .map(|v| ctx.positive_duration(v, &k("timeout")))
-            .transpose()?,
-        connect_timeout: raw
-            .connect_timeout
-            .as_ref()
-            .map(|v| ctx.positive_duration(v, &k("connect_timeout")))
-            .transpose()?,
-        host_delay: raw
-            .host_delay
-            .as_ref()
-            .map(|v| ctx.duration(v, &k("host_delay")))
-            .transpose()?,
-        max_body_size: raw
-            .max_body_size
-            .as_ref()
-            .map(|v| ctx.size(v, &k("max_body_size")))
-            .transpose()?,
-        retries: raw
-            .retries
-            .as_ref()
-            .map(|v| ctx.int_in(v, &k("retries"), 0..MAX_RETRIES + 1))
-            .transpose()?
-            .and_then(|n| u32::try_from(n).ok()),
+        user_agent: ctx.opt(&raw.user_agent, &k("user_agent"), Ctx::user_agent)?,
+        timeout: ctx.opt(&raw.timeout, &k("timeout"), Ctx::positive_duration)?,
+        connect_timeout: ctx.opt(
+            &raw.connect_timeout,
+            &k("connect_timeout"),
+            Ctx::positive_duration,
+        )?,
+        host_delay: ctx.opt(&raw.host_delay, &k("host_delay"), Ctx::duration)?,
+        max_body_size: ctx.opt(&raw.max_body_size, &k("max_body_size"), Ctx::size)?,
+        retries: ctx.opt_int(&raw.retries, &k("retries"), 0..MAX_RETRIES + 1)?,
         respect_robots: raw.respect_robots.map(Spanned::into_inner),
         headers,
         fulltext: raw.fulltext.map(Spanned::into_inner),
@@ -705,23 +719,9 @@ fn build_source(
         language: optional_text(&raw.language, "language", check_language)?,
         day_first: raw.day_first.map(Spanned::into_inner),
         date_format: optional_text(&raw.date_format, "date_format", check_date_format)?,
-        max_pages: raw
-            .max_pages
-            .as_ref()
-            .map(|v| ctx.int_in(v, &k("max_pages"), 1..MAX_PAGES + 1))
-            .transpose()?
-            .and_then(|n| u32::try_from(n).ok()),
-        max_items: raw
-            .max_items
-            .as_ref()
-            .map(|v| ctx.int_in(v, &k("max_items"), 1..MAX_ITEMS + 1))
-            .transpose()?
-            .and_then(|n| usize::try_from(n).ok()),
-        max_age: raw
-            .max_age
-            .as_ref()
-            .map(|v| ctx.positive_duration(v, &k("max_age")))
-            .transpose()?,
+        max_pages: ctx.opt_int(&raw.max_pages, &k("max_pages"), 1..MAX_PAGES + 1)?,
+        max_items: ctx.opt_int(&raw.max_items, &k("max_items"), 1..MAX_ITEMS + 1)?,
+        max_age: ctx.opt(&raw.max_age, &k("max_age"), Ctx::positive_duration)?,
         include_filters,
         exclude_filters,
         selectors: raw.selectors.map(Spanned::into_inner),
@@ -931,11 +931,9 @@ fn build_feed(
         }
     }
 
-    let max_items = match &raw.max_items {
-        Some(v) => usize::try_from(ctx.int_in(v, &k("max_items"), 1..MAX_ITEMS + 1)?)
-            .unwrap_or(DEFAULT_MAX_ITEMS),
-        None => DEFAULT_MAX_ITEMS,
-    };
+    let max_items = ctx
+        .opt_int(&raw.max_items, &k("max_items"), 1..MAX_ITEMS + 1)?
+        .unwrap_or(DEFAULT_MAX_ITEMS);
 
     let formats = match &raw.formats {
         None => vec![Format::Rss, Format::Atom, Format::Json],
@@ -987,11 +985,7 @@ fn build_feed(
     let (include, include_filters) = filters(&raw.include, "include")?;
     let (exclude, exclude_filters) = filters(&raw.exclude, "exclude")?;
 
-    let max_age = raw
-        .max_age
-        .as_ref()
-        .map(|v| ctx.positive_duration(v, &k("max_age")))
-        .transpose()?;
+    let max_age = ctx.opt(&raw.max_age, &k("max_age"), Ctx::positive_duration)?;
     let min_date = match &raw.min_date {
         Some(v) => {
             Some(parse_min_date(v.get_ref()).map_err(|m| ctx.err(v.span(), k("min_date"), m))?)
