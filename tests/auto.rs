@@ -252,39 +252,34 @@ fn expected_items(shared: &Path) -> Vec<Value> {
     v["items"].as_array().unwrap().clone()
 }
 
+/// A project and server for this file's runs: a 10 s timeout, the clock at [`NOW`].
+fn site() -> Site {
+    Site::new()
+        .with_settings("timeout = \"10s\"")
+        .with_feed_keys("link = \"https://planet.test/\"")
+        .with_now(NOW)
+}
+
 /// Serve wgon-wix at the paths of its expected.json (no /blog-feed.xml).
-fn serve_wgon(shared: &Path) -> Server {
-    let server = Server::start();
+fn serve_wgon(site: &Site, shared: &Path) {
     let text = fs::read_to_string(shared.join("sites/wgon-wix/expected.json")).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
     for (path, file) in v["paths"].as_object().unwrap() {
         let body = fs::read(shared.join("sites/wgon-wix").join(file.as_str().unwrap())).unwrap();
-        server.set(path, Reply::ok("text/html; charset=utf-8", body));
+        site.serve(path, "text/html; charset=utf-8", body);
     }
-    server
 }
 
-fn write_config(dir: &Path, sources: &str) {
-    fs::write(
-        dir.join("feeds.toml"),
-        format!(
-            "[settings]\nhost_delay = \"0s\"\nretries = 0\ntimeout = \"10s\"\n\n{sources}\n\
-             [[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"https://planet.test/\"\n"
-        ),
-    )
-    .unwrap();
-}
-
-fn run_at(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--now", NOW];
-    all.extend_from_slice(args);
-    run_in(dir, &all)
-}
-
-fn json_items(dir: &Path) -> Vec<Value> {
-    let text = fs::read_to_string(dir.join("out/all.json")).unwrap();
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["items"].as_array().unwrap().clone()
+/// wgon-wix served and configured as an auto source in its own timezone.
+fn wgon_site(shared: &Path) -> Site {
+    let site = site();
+    serve_wgon(&site, shared);
+    site.config(&source(
+        "wgon",
+        &site.url("/blog"),
+        "kind = \"auto\"\ntimezone = \"America/Caracas\"",
+    ));
+    site
 }
 
 fn post_requests(server: &Server) -> usize {
@@ -293,13 +288,6 @@ fn post_requests(server: &Server) -> usize {
         .iter()
         .filter(|s| s.path.starts_with("/post/"))
         .count()
-}
-
-fn wgon_config(server: &Server) -> String {
-    format!(
-        "[[source]]\nid = \"wgon\"\nurl = \"{}\"\nkind = \"auto\"\ntimezone = \"America/Caracas\"\n",
-        server.url("/blog")
-    )
 }
 
 fn instant(s: &str) -> chrono::DateTime<chrono::Utc> {
@@ -314,19 +302,16 @@ fn instant(s: &str) -> chrono::DateTime<chrono::Utc> {
 #[test]
 fn wgon_wix_as_auto_source_gives_its_four_posts_and_reads_each_post_page_once() {
     let Some(shared) = shared() else { return };
-    let server = serve_wgon(&shared);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &wgon_config(&server));
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(server.count("/blog-feed.xml"), 0);
-    assert_eq!(post_requests(&server), 4);
-    let items = json_items(dir.path());
+    let site = wgon_site(&shared);
+    site.run_ok(&["run"]);
+    assert_eq!(site.server.count("/blog-feed.xml"), 0);
+    assert_eq!(post_requests(&site.server), 4);
+    let items = site.json_items("all");
     let expected = expected_items(&shared);
     assert_eq!(items.len(), 4);
     for e in &expected {
         let path = url(e["link"].as_str().unwrap()).path().to_string();
-        let link = server.url(&path);
+        let link = site.url(&path);
         let item = items
             .iter()
             .find(|i| i["url"] == link.as_str())
@@ -352,15 +337,14 @@ fn wgon_wix_as_auto_source_gives_its_four_posts_and_reads_each_post_page_once() 
     }
 
     // Second run: the list page again (no validators served), but no post page.
-    let out = run_at(dir.path(), &["run", "--force"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(server.count("/blog"), 2);
+    site.run_ok(&["run", "--force"]);
+    assert_eq!(site.server.count("/blog"), 2);
     assert_eq!(
-        post_requests(&server),
+        post_requests(&site.server),
         4,
         "stored posts are not fetched again"
     );
-    assert_eq!(json_items(dir.path()).len(), 4);
+    assert_eq!(site.json_items("all").len(), 4);
 }
 
 /// All of expected.json: list order, every published instant (school-board's only in
@@ -368,17 +352,14 @@ fn wgon_wix_as_auto_source_gives_its_four_posts_and_reads_each_post_page_once() 
 #[test]
 fn wgon_wix_as_auto_source_matches_expected_json() {
     let Some(shared) = shared() else { return };
-    let server = serve_wgon(&shared);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &wgon_config(&server));
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    let items = json_items(dir.path());
+    let site = wgon_site(&shared);
+    site.run_ok(&["run"]);
+    let items = site.json_items("all");
     let expected = expected_items(&shared);
     assert_eq!(items.len(), expected.len());
     for (item, e) in items.iter().zip(&expected) {
         let path = url(e["link"].as_str().unwrap()).path().to_string();
-        assert_eq!(item["url"], server.url(&path).as_str(), "list order");
+        assert_eq!(item["url"], site.url(&path).as_str(), "list order");
         assert_eq!(item["title"], e["title"]);
         assert_eq!(item["authors"][0]["name"], e["author"]);
         assert_eq!(
@@ -479,63 +460,59 @@ students who use the reading room after school and the workers who come in on we
 committee has looked at the numbers again and proposed where the savings could come from.</p>
 </article><footer>© Site</footer></body></html>"#;
 
+/// A blog page advertising /feed.xml (beside a comments feed) over two post cards, the feed
+/// and both post pages.
+fn blog_advertising_a_feed() -> Site {
+    let site = site();
+    site.serve_html("/blog", page_with_feed_link("/feed.xml"));
+    site.serve_rss("/feed.xml", FEED);
+    site.serve_html("/post/first-card-post", POST_PAGE);
+    site.serve_html("/post/second-card-post", POST_PAGE);
+    site
+}
+
+/// [`FEED`] at /feed.xml and a page for each of its items.
+fn feed_with_post_pages() -> Site {
+    let site = site();
+    site.serve_rss("/feed.xml", FEED);
+    site.serve_html("/post/from-the-feed", POST_PAGE);
+    site.serve_html("/post/second-from-the-feed", POST_PAGE);
+    site
+}
+
+fn titles_of(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn a_page_advertising_a_feed_is_read_through_the_feed() {
-    let server = Server::start();
-    server.set(
-        "/blog",
-        Reply::ok("text/html", page_with_feed_link("/feed.xml")),
-    );
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    server.set("/post/first-card-post", Reply::ok("text/html", POST_PAGE));
-    server.set("/post/second-card-post", Reply::ok("text/html", POST_PAGE));
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"site\"\nurl = \"{}\"\n",
-            server.url("/blog")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(server.count("/feed.xml"), 1);
+    let site = blog_advertising_a_feed();
+    site.config(&source("site", &site.url("/blog"), ""));
+    site.run_ok(&["run"]);
+    assert_eq!(site.server.count("/feed.xml"), 1);
     assert_eq!(
-        server.count("/comments/feed/"),
+        site.server.count("/comments/feed/"),
         0,
         "the main feed, not comments"
     );
-    assert_eq!(post_requests(&server), 0, "post pages are not fetched");
-    let titles: Vec<String> = json_items(dir.path())
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(titles, ["Second from the feed", "From the feed"]);
+    assert_eq!(post_requests(&site.server), 0, "post pages are not fetched");
+    assert_eq!(
+        titles_of(&site.json_items("all")),
+        ["Second from the feed", "From the feed"]
+    );
 }
 
 #[test]
 fn prefer_feed_false_reads_the_page_posts() {
-    let server = Server::start();
-    server.set(
-        "/blog",
-        Reply::ok("text/html", page_with_feed_link("/feed.xml")),
-    );
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    server.set("/post/first-card-post", Reply::ok("text/html", POST_PAGE));
-    server.set("/post/second-card-post", Reply::ok("text/html", POST_PAGE));
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"site\"\nurl = \"{}\"\nprefer_feed = false\n",
-            server.url("/blog")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(server.count("/feed.xml"), 0);
-    assert_eq!(post_requests(&server), 2);
-    let items = json_items(dir.path());
+    let site = blog_advertising_a_feed();
+    site.config(&source("site", &site.url("/blog"), "prefer_feed = false"));
+    site.run_ok(&["run"]);
+    assert_eq!(site.server.count("/feed.xml"), 0);
+    assert_eq!(post_requests(&site.server), 2);
+    let items = site.json_items("all");
     assert_eq!(items.len(), 2);
     // The post page's exact JSON-LD date; its og:title.
     assert_eq!(items[0]["date_published"], "2026-01-08T09:00:00+01:00");
@@ -544,36 +521,25 @@ fn prefer_feed_false_reads_the_page_posts() {
 
 #[test]
 fn a_feed_url_as_auto_is_read_as_a_feed() {
-    let server = Server::start();
-    server.set("/feed", Reply::ok("text/plain", FEED));
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"f\"\nurl = \"{}\"\nkind = \"auto\"\n",
-            server.url("/feed")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(json_items(dir.path()).len(), 2);
-    assert_eq!(post_requests(&server), 0);
+    let site = site();
+    site.serve("/feed", "text/plain", FEED);
+    site.config(&source("f", &site.url("/feed"), "kind = \"auto\""));
+    site.run_ok(&["run"]);
+    assert_eq!(site.json_items("all").len(), 2);
+    assert_eq!(post_requests(&site.server), 0);
 }
 
 #[test]
 fn at_most_thirty_post_pages_per_run_the_rest_next_run() {
-    let server = Server::start();
+    let site = site();
     let mut cards = String::new();
     for n in 0..35 {
         cards.push_str(&format!(
             "<article><h2><a href=\"/post/story-number-{n}\">Story number {n} of many</a></h2></article>\n"
         ));
-        server.set(
-            &format!("/post/story-number-{n}"),
-            Reply::ok("text/html", POST_PAGE),
-        );
+        site.serve_html(&format!("/post/story-number-{n}"), POST_PAGE);
     }
-    server.set(
+    site.server.set(
         "/list",
         Reply::ok(
             "text/html",
@@ -581,29 +547,19 @@ fn at_most_thirty_post_pages_per_run_the_rest_next_run() {
         )
         .with_header("ETag", "\"v1\""),
     );
-    server.act("/list", Act::Conditional);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"many\"\nurl = \"{}\"\n",
-            server.url("/list")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(post_requests(&server), 30);
-    assert_eq!(json_items(dir.path()).len(), 30, "held-back posts wait");
+    site.server.act("/list", Act::Conditional);
+    site.config(&source("many", &site.url("/list"), ""));
+    site.run_ok(&["run"]);
+    assert_eq!(post_requests(&site.server), 30);
+    assert_eq!(site.json_items("all").len(), 30, "held-back posts wait");
     // The list page's validators were not kept: it is read in full, and the rest fetched.
-    let out = run_at(dir.path(), &["run", "--force"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(post_requests(&server), 35);
-    assert_eq!(json_items(dir.path()).len(), 35);
+    site.run_ok(&["run", "--force"]);
+    assert_eq!(post_requests(&site.server), 35);
+    assert_eq!(site.json_items("all").len(), 35);
     // Complete now: the next run gets a 304 and fetches nothing more.
-    let out = run_at(dir.path(), &["run", "--force"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(post_requests(&server), 35);
-    let last = server.requests_for("/list");
+    site.run_ok(&["run", "--force"]);
+    assert_eq!(post_requests(&site.server), 35);
+    let last = site.server.requests_for("/list");
     assert_eq!(
         last.last()
             .unwrap()
@@ -616,118 +572,90 @@ fn at_most_thirty_post_pages_per_run_the_rest_next_run() {
 
 #[test]
 fn a_javascript_shell_is_a_clear_error() {
-    let server = Server::start();
-    server.set(
+    let site = site();
+    site.serve_html(
         "/app",
-        Reply::ok(
-            "text/html",
-            r#"<!DOCTYPE html><html><head><title>App</title></head><body><div id="root"></div><script src="/bundle.js"></script></body></html>"#,
-        ),
+        r#"<!DOCTYPE html><html><head><title>App</title></head><body><div id="root"></div><script src="/bundle.js"></script></body></html>"#,
     );
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"app\"\nurl = \"{}\"\n",
-            server.url("/app")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
+    site.config(&source("app", &site.url("/app"), ""));
+    let out = site.run(&["run"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("JavaScript"), "{}", stderr(&out));
 }
 
-#[test]
-fn fulltext_fetches_each_article_once() {
-    let server = Server::start();
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    server.set("/post/from-the-feed", Reply::ok("text/html", POST_PAGE));
-    server.set(
-        "/post/second-from-the-feed",
-        Reply::ok("text/html", POST_PAGE),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"f\"\nurl = \"{}\"\nkind = \"feed\"\nfulltext = true\n",
-            server.url("/feed.xml")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(post_requests(&server), 2);
-    let out = run_at(dir.path(), &["run", "--force"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(post_requests(&server), 2, "cached: not fetched again");
-    // Titles and summaries stay the feed's.
-    let items = json_items(dir.path());
-    assert_eq!(items[1]["title"], "From the feed");
+/// [`feed_with_post_pages`] with the feed as a `kind = "feed"` source with `fulltext = true`.
+fn fulltext_feed() -> Site {
+    let site = feed_with_post_pages();
+    site.config(&source(
+        "f",
+        &site.url("/feed.xml"),
+        "kind = \"feed\"\nfulltext = true",
+    ));
+    site
 }
 
-#[test]
-fn fulltext_fills_the_body_of_summary_only_items() {
-    let server = Server::start();
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    server.set("/post/from-the-feed", Reply::ok("text/html", POST_PAGE));
-    server.set(
-        "/post/second-from-the-feed",
-        Reply::ok("text/html", POST_PAGE),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[source]]\nid = \"f\"\nurl = \"{}\"\nkind = \"feed\"\nfulltext = true\n",
-            server.url("/feed.xml")
-        ),
-    );
-    let out = run_at(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    for item in json_items(dir.path()) {
+/// Every item holds the body of [`POST_PAGE`].
+fn assert_bodies_from_post_pages(items: &[Value], what: &str) {
+    for item in items {
         assert!(
             item["content_html"]
                 .as_str()
                 .unwrap_or("")
                 .contains("Body text of the post"),
-            "{item}"
+            "{what}: {item}"
         );
     }
+}
+
+#[test]
+fn fulltext_fetches_each_article_once() {
+    let site = fulltext_feed();
+    site.run_ok(&["run"]);
+    assert_eq!(post_requests(&site.server), 2);
+    site.run_ok(&["run", "--force"]);
+    assert_eq!(post_requests(&site.server), 2, "cached: not fetched again");
+    // Titles and summaries stay the feed's.
+    let items = site.json_items("all");
+    assert_eq!(items[1]["title"], "From the feed");
+}
+
+#[test]
+fn fulltext_fills_the_body_of_summary_only_items() {
+    let site = fulltext_feed();
+    site.run_ok(&["run"]);
+    assert_bodies_from_post_pages(&site.json_items("all"), "fulltext");
 }
 
 // ---------------------------------------------------------------------------------------------
 // discover
 
-fn discover(url: &str) -> std::process::Output {
-    let dir = tempfile::tempdir().unwrap();
-    run_at(dir.path(), &["discover", url])
+/// `discover <path>` on the site's server (from an empty project).
+fn discover(site: &Site, path: &str) -> std::process::Output {
+    site.run(&["discover", &site.url(path)])
 }
 
 #[test]
 fn discover_a_feed() {
-    let server = Server::start();
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    let out = discover(&server.url("/feed.xml"));
+    let site = site();
+    site.serve_rss("/feed.xml", FEED);
+    let out = discover(&site, "/feed.xml");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("a feed (Site feed), 2 item(s)"), "{text}");
     assert!(text.contains("[[source]]"), "{text}");
     assert!(text.contains("kind = \"feed\""), "{text}");
     assert!(
-        text.contains(&format!("url = \"{}\"", server.url("/feed.xml"))),
+        text.contains(&format!("url = \"{}\"", site.url("/feed.xml"))),
         "{text}"
     );
 }
 
 #[test]
 fn discover_a_page_with_feed_links() {
-    let server = Server::start();
-    server.set(
-        "/blog",
-        Reply::ok("text/html", page_with_feed_link("/feed.xml")),
-    );
-    server.set("/feed.xml", Reply::ok("application/rss+xml", FEED));
-    let out = discover(&server.url("/blog"));
+    let site = site();
+    site.serve_html("/blog", page_with_feed_link("/feed.xml"));
+    site.serve_rss("/feed.xml", FEED);
+    let out = discover(&site, "/blog");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -736,17 +664,18 @@ fn discover_a_page_with_feed_links() {
     );
     assert!(text.contains("the main feed has 2 item(s)"), "{text}");
     assert!(
-        text.contains(&format!("url = \"{}\"", server.url("/feed.xml"))),
+        text.contains(&format!("url = \"{}\"", site.url("/feed.xml"))),
         "{text}"
     );
-    assert_eq!(post_requests(&server), 0);
+    assert_eq!(post_requests(&site.server), 0);
 }
 
 #[test]
 fn discover_the_wgon_wix_blog() {
     let Some(shared) = shared() else { return };
-    let server = serve_wgon(&shared);
-    let out = discover(&server.url("/blog"));
+    let site = site();
+    serve_wgon(&site, &shared);
+    let out = discover(&site, "/blog");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -762,7 +691,7 @@ fn discover_the_wgon_wix_blog() {
     );
     assert!(text.contains("kind = \"auto\""), "{text}");
     assert!(
-        text.contains(&format!("url = \"{}\"", server.url("/blog"))),
+        text.contains(&format!("url = \"{}\"", site.url("/blog"))),
         "{text}"
     );
     assert!(text.contains("title = \"WGON News\""), "{text}");
@@ -776,15 +705,9 @@ fn discover_the_wgon_wix_blog() {
 
 #[test]
 fn discover_nothing_usable_exits_1() {
-    let server = Server::start();
-    server.set(
-        "/empty",
-        Reply::ok(
-            "text/html",
-            "<html><body><p>Nothing here.</p></body></html>",
-        ),
-    );
-    let out = discover(&server.url("/empty"));
+    let site = site();
+    site.serve_html("/empty", "<html><body><p>Nothing here.</p></body></html>");
+    let out = discover(&site, "/empty");
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("nothing usable"), "{}", stdout(&out));
 }

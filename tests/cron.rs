@@ -52,53 +52,41 @@ const BAD_ITEMS: &[(&str, &str)] = &[
     ("b2", "Thu, 26 Nov 2026 10:00:00 +0000"),
 ];
 
-/// A temporary project (feeds.toml, state, out/) and the loopback server its sources live on.
-struct Site {
-    dir: tempfile::TempDir,
-    server: Server,
+/// A project and server with test-friendly politeness (short timeouts) and a base URL; its
+/// feeds.toml merges every source into one feed `all`.
+fn site() -> Site {
+    Site::new().with_settings(
+        "timeout = \"5s\"\nconnect_timeout = \"2s\"\nbase_url = \"https://planet.test/\"",
+    )
+}
+
+/// The standard pair: `good` ([`GOOD_1`]) at /good.xml, `bad` ([`BAD_ITEMS`]) at /bad.xml with
+/// `bad_extra` keys.
+fn good_and_bad(bad_extra: &str) -> Site {
+    let site = site();
+    site.serve_rss("/good.xml", rss("good", GOOD_1));
+    site.serve_rss("/bad.xml", rss("bad", BAD_ITEMS));
+    site.config(&format!(
+        "{}\n{}",
+        source("good", &site.url("/good.xml"), ""),
+        source("bad", &site.url("/bad.xml"), bad_extra)
+    ));
+    site
 }
 
 impl Site {
-    fn new() -> Site {
-        Site {
-            dir: tempfile::tempdir().unwrap(),
-            server: Server::start(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn out(&self, name: &str) -> PathBuf {
-        self.path().join("out").join(name)
-    }
-
-    /// feeds.toml with test-friendly politeness and the given `[[source]]` blocks, and one
-    /// feed `all` that merges every source.
-    fn config(&self, sources: &str) {
-        let text = format!(
-            "[settings]\nhost_delay = \"0s\"\nretries = 0\ntimeout = \"5s\"\nconnect_timeout = \"2s\"\n\
-             base_url = \"https://planet.test/\"\n\n{sources}\n\
-             [[feed]]\nid = \"all\"\ntitle = \"All\"\n"
-        );
-        fs::write(self.path().join("feeds.toml"), text).unwrap();
-    }
-
-    /// The standard pair: `good` at /good.xml, `bad` at /bad.xml with `bad_extra` keys.
-    fn good_and_bad(&self, bad_extra: &str) {
-        self.config(&format!(
-            "[[source]]\nid = \"good\"\nurl = \"{}\"\n\n[[source]]\nid = \"bad\"\nurl = \"{}\"\n{bad_extra}\n",
-            self.server.url("/good.xml"),
-            self.server.url("/bad.xml")
-        ));
-    }
-
     /// `feedwright run <args>` with the clock at `now`.
-    fn run(&self, now: &str, args: &[&str]) -> Output {
+    fn run_at(&self, now: &str, args: &[&str]) -> Output {
         let mut all = vec!["run", "--now", now];
         all.extend_from_slice(args);
-        run_in(self.path(), &all)
+        self.run(&all)
+    }
+
+    /// [`Site::run_at`], which must exit 0.
+    fn run_at_ok(&self, now: &str, args: &[&str]) -> Output {
+        let out = self.run_at(now, args);
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        out
     }
 
     fn command(&self, now: &str, args: &[&str]) -> Command {
@@ -247,27 +235,14 @@ fn wait_output(mut child: std::process::Child, limit: Duration) -> Output {
 /// `misbehave` breaks `bad`; a forced run must exit 1, publish good's new item, keep bad's old
 /// items, name the source, its URL and `what` on stderr, and leave the state intact.
 fn misbehaving_case(bad_extra: &str, misbehave: impl FnOnce(&Server), what: &[&str]) -> Site {
-    let site = Site::new();
-    site.server.set(
-        "/good.xml",
-        Reply::ok("application/rss+xml", rss("good", GOOD_1)),
-    );
-    site.server.set(
-        "/bad.xml",
-        Reply::ok("application/rss+xml", rss("bad", BAD_ITEMS)),
-    );
-    site.good_and_bad(bad_extra);
-    let first = site.run(T0, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let site = good_and_bad(bad_extra);
+    site.run_at_ok(T0, &[]);
     let before = published(&site);
     assert_eq!(before.len(), 4, "{before:?}");
 
-    site.server.set(
-        "/good.xml",
-        Reply::ok("application/rss+xml", rss("good", GOOD_2)),
-    );
+    site.serve_rss("/good.xml", rss("good", GOOD_2));
     misbehave(&site.server);
-    let out = site.run("2026-11-29T13:00:00Z", &["--force"]);
+    let out = site.run_at("2026-11-29T13:00:00Z", &["--force"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "stderr: {err}");
     assert_eq!(stdout(&out), "", "nothing on stdout");
@@ -439,13 +414,9 @@ fn a_429_with_a_long_retry_after_sets_the_next_due_time() {
         site.source_status("bad")["next_due"],
         "2026-11-29T15:00:00Z"
     );
-    site.server.set(
-        "/bad.xml",
-        Reply::ok("application/rss+xml", rss("bad", BAD_ITEMS)),
-    );
+    site.serve_rss("/bad.xml", rss("bad", BAD_ITEMS));
     // 90 minutes later, without --force: good is due again (1 h interval), bad is not.
-    let early = site.run("2026-11-29T14:30:00Z", &[]);
-    assert_eq!(early.status.code(), Some(0), "{}", stderr(&early));
+    site.run_at_ok("2026-11-29T14:30:00Z", &[]);
     assert_eq!(site.server.count("/good.xml"), 3, "good was due");
     assert_eq!(
         site.server.count("/bad.xml"),
@@ -453,8 +424,7 @@ fn a_429_with_a_long_retry_after_sets_the_next_due_time() {
         "bad not requested before 15:00"
     );
     // Past the Retry-After time it is asked again, and recovers.
-    let later = site.run("2026-11-29T15:01:00Z", &[]);
-    assert_eq!(later.status.code(), Some(0), "{}", stderr(&later));
+    let later = site.run_at_ok("2026-11-29T15:01:00Z", &[]);
     assert_eq!(site.server.count("/bad.xml"), 3);
     assert!(stderr(&later).contains("recovered"), "{}", stderr(&later));
     assert_eq!(published(&site).len(), 5);
@@ -473,7 +443,7 @@ fn a_429_with_a_long_retry_after_sets_the_next_due_time() {
 /// In each case the titles come out right and the run exits 0 (the document is fine).
 #[test]
 fn a_wrong_charset_header_does_not_garble_titles() {
-    let site = Site::new();
+    let site = site();
     let utf8_doc = rss("u", &[("x", "Mon, 23 Nov 2026 10:00:00 +0000")])
         .replace("<title>u x</title>", "<title>Café déjà vu – ½</title>");
     let mut bom_doc = vec![0xEF, 0xBB, 0xBF];
@@ -502,14 +472,12 @@ fn a_wrong_charset_header_does_not_garble_titles() {
         "/latin.xml",
         Reply::ok("application/rss+xml; charset=utf-8", latin_doc),
     );
-    site.config(&format!(
-        "[[source]]\nid = \"utf8\"\nurl = \"{}\"\n\n[[source]]\nid = \"bom\"\nurl = \"{}\"\n\n[[source]]\nid = \"latin\"\nurl = \"{}\"\n",
-        site.server.url("/utf8.xml"),
-        site.server.url("/bom.xml"),
-        site.server.url("/latin.xml"),
-    ));
-    let out = site.run(T0, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    site.config(&site.sources(&[
+        ("utf8", "/utf8.xml"),
+        ("bom", "/bom.xml"),
+        ("latin", "/latin.xml"),
+    ]));
+    site.run_at_ok(T0, &[]);
     assert_eq!(
         titles(&published(&site)),
         set(&["Café déjà vu – ½", "Ångström Straße", "Résumé für Jürgen"])
@@ -521,7 +489,7 @@ fn a_wrong_charset_header_does_not_garble_titles() {
 
 #[test]
 fn an_unchanged_server_gets_only_304s_and_out_is_untouched() {
-    let site = Site::new();
+    let site = site();
     site.server.set(
         "/a.xml",
         Reply::ok("application/rss+xml", rss("a", GOOD_1)).with_header("ETag", "\"a-v1\""),
@@ -533,13 +501,8 @@ fn an_unchanged_server_gets_only_304s_and_out_is_untouched() {
     );
     site.server.act("/a.xml", Act::Conditional);
     site.server.act("/b.xml", Act::Conditional);
-    site.config(&format!(
-        "[[source]]\nid = \"a\"\nurl = \"{}\"\n\n[[source]]\nid = \"b\"\nurl = \"{}\"\n",
-        site.server.url("/a.xml"),
-        site.server.url("/b.xml")
-    ));
-    let first = site.run(T0, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    site.config(&site.sources(&[("a", "/a.xml"), ("b", "/b.xml")]));
+    site.run_at_ok(T0, &[]);
     let out_dir = site.path().join("out");
     let before = snapshot(&out_dir);
     assert!(
@@ -549,7 +512,7 @@ fn an_unchanged_server_gets_only_304s_and_out_is_untouched() {
     );
     std::thread::sleep(Duration::from_millis(50));
 
-    let second = site.run("2026-11-29T18:00:00Z", &["--force", "-v"]);
+    let second = site.run_at("2026-11-29T18:00:00Z", &["--force", "-v"]);
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(0), "{err}");
     assert!(
@@ -577,7 +540,7 @@ fn an_unchanged_server_gets_only_304s_and_out_is_untouched() {
 
 #[test]
 fn a_source_gone_from_the_server_for_three_runs_keeps_its_items_and_returns_unchanged() {
-    let site = Site::new();
+    let site = site();
     // One item without a date: its date is its first-seen time, which must survive too.
     let beta = |extra: bool| {
         let mut items = vec![("b1", "Wed, 25 Nov 2026 10:00:00 +0000"), ("undated", "")];
@@ -586,19 +549,10 @@ fn a_source_gone_from_the_server_for_three_runs_keeps_its_items_and_returns_unch
         }
         rss("beta", &items)
     };
-    site.server.set(
-        "/alpha.xml",
-        Reply::ok("application/rss+xml", rss("alpha", GOOD_1)),
-    );
-    site.server
-        .set("/beta.xml", Reply::ok("application/rss+xml", beta(false)));
-    site.config(&format!(
-        "[[source]]\nid = \"alpha\"\nurl = \"{}\"\n\n[[source]]\nid = \"beta\"\nurl = \"{}\"\n",
-        site.server.url("/alpha.xml"),
-        site.server.url("/beta.xml")
-    ));
-    let first = site.run(T0, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    site.serve_rss("/alpha.xml", rss("alpha", GOOD_1));
+    site.serve_rss("/beta.xml", beta(false));
+    site.config(&site.sources(&[("alpha", "/alpha.xml"), ("beta", "/beta.xml")]));
+    site.run_at_ok(T0, &[]);
     let before = published(&site);
     assert_eq!(before.len(), 4);
     let undated = before.iter().find(|e| e.1 == "beta undated").unwrap();
@@ -621,7 +575,7 @@ fn a_source_gone_from_the_server_for_three_runs_keeps_its_items_and_returns_unch
     .iter()
     .enumerate()
     {
-        let out = site.run(now, &["--force"]);
+        let out = site.run_at(now, &["--force"]);
         assert_eq!(out.status.code(), Some(1), "day {day}: {}", stderr(&out));
         assert_eq!(
             published(&site),
@@ -629,10 +583,8 @@ fn a_source_gone_from_the_server_for_three_runs_keeps_its_items_and_returns_unch
             "day {day}: beta's items stay as they were"
         );
     }
-    site.server
-        .set("/beta.xml", Reply::ok("application/rss+xml", beta(true)));
-    let back = site.run("2026-12-03T12:00:00Z", &["--force"]);
-    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    site.serve_rss("/beta.xml", beta(true));
+    let back = site.run_at_ok("2026-12-03T12:00:00Z", &["--force"]);
     assert!(stderr(&back).contains("recovered"), "{}", stderr(&back));
     let after = published(&site);
     for old in &before {
@@ -651,11 +603,8 @@ fn a_source_gone_from_the_server_for_three_runs_keeps_its_items_and_returns_unch
 
 #[test]
 fn a_source_removed_from_feeds_toml_leaves_the_outputs_and_returns_unchanged() {
-    let site = Site::new();
-    site.server.set(
-        "/alpha.xml",
-        Reply::ok("application/rss+xml", rss("alpha", GOOD_1)),
-    );
+    let site = site();
+    site.serve_rss("/alpha.xml", rss("alpha", GOOD_1));
     site.server.set(
         "/beta.xml",
         Reply::ok(
@@ -666,23 +615,15 @@ fn a_source_removed_from_feeds_toml_leaves_the_outputs_and_returns_unchanged() {
             ),
         ),
     );
-    let alpha = format!(
-        "[[source]]\nid = \"alpha\"\nurl = \"{}\"\n",
-        site.server.url("/alpha.xml")
-    );
-    let both = format!(
-        "{alpha}\n[[source]]\nid = \"beta\"\nurl = \"{}\"\n",
-        site.server.url("/beta.xml")
-    );
+    let alpha = site.sources(&[("alpha", "/alpha.xml")]);
+    let both = site.sources(&[("alpha", "/alpha.xml"), ("beta", "/beta.xml")]);
     site.config(&both);
-    let first = site.run(T0, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    site.run_at_ok(T0, &[]);
     let before = published(&site);
     assert_eq!(before.len(), 4);
 
     site.config(&alpha);
-    let without = site.run("2026-11-30T12:00:00Z", &["--force"]);
-    assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
+    site.run_at_ok("2026-11-30T12:00:00Z", &["--force"]);
     assert_eq!(
         titles(&published(&site)),
         set(&["alpha g1", "alpha g2"]),
@@ -691,8 +632,7 @@ fn a_source_removed_from_feeds_toml_leaves_the_outputs_and_returns_unchanged() {
     assert_eq!(site.server.count("/beta.xml"), 1, "beta is not read");
 
     site.config(&both);
-    let back = site.run("2026-12-01T12:00:00Z", &["--force"]);
-    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    site.run_at_ok("2026-12-01T12:00:00Z", &["--force"]);
     assert_eq!(
         published(&site),
         before,
@@ -705,17 +645,11 @@ fn a_source_removed_from_feeds_toml_leaves_the_outputs_and_returns_unchanged() {
 
 #[test]
 fn an_overlapping_run_exits_at_once_naming_the_holder() {
-    let site = Site::new();
+    let site = site();
     let gate = Gate::new();
-    site.server.set(
-        "/alpha.xml",
-        Reply::ok("application/rss+xml", rss("alpha", GOOD_1)),
-    );
+    site.serve_rss("/alpha.xml", rss("alpha", GOOD_1));
     site.server.act("/alpha.xml", Act::Gate(gate.clone()));
-    site.config(&format!(
-        "[[source]]\nid = \"alpha\"\nurl = \"{}\"\n",
-        site.server.url("/alpha.xml")
-    ));
+    site.config(&site.sources(&[("alpha", "/alpha.xml")]));
     let holder = site
         .command(T0, &[])
         .stdout(Stdio::piped())
@@ -757,8 +691,7 @@ fn an_overlapping_run_exits_at_once_naming_the_holder() {
     assert_eq!(titles(&published(&site)), set(&["alpha g1", "alpha g2"]));
     state_opens(&site);
     // The lock is free again.
-    let again = site.run("2026-11-29T13:00:00Z", &[]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let again = site.run_at_ok("2026-11-29T13:00:00Z", &[]);
     assert_eq!(stderr(&again), "");
 }
 
@@ -766,25 +699,12 @@ fn an_overlapping_run_exits_at_once_naming_the_holder() {
 
 #[test]
 fn kill_9_mid_run_leaves_nothing_broken() {
-    let site = Site::new();
-    site.server.set(
-        "/good.xml",
-        Reply::ok("application/rss+xml", rss("good", GOOD_1)),
-    );
-    site.server.set(
-        "/bad.xml",
-        Reply::ok("application/rss+xml", rss("bad", BAD_ITEMS)),
-    );
-    site.good_and_bad("timeout = \"60s\"");
-    let first = site.run(T0, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let site = good_and_bad("timeout = \"60s\"");
+    site.run_at_ok(T0, &[]);
     let out_dir = site.path().join("out");
     let before = snapshot(&out_dir);
 
-    site.server.set(
-        "/good.xml",
-        Reply::ok("application/rss+xml", rss("good", GOOD_2)),
-    );
+    site.serve_rss("/good.xml", rss("good", GOOD_2));
     site.server.act("/bad.xml", Act::HangUntilDropped);
     let mut child = site
         .command("2026-11-29T13:00:00Z", &["--force"])
@@ -811,8 +731,7 @@ fn kill_9_mid_run_leaves_nothing_broken() {
     fs::write(out_dir.join(".feedwright-tmp-killed"), b"<rss><chan").unwrap();
 
     site.server.clear_act("/bad.xml");
-    let next = site.run("2026-11-29T13:05:00Z", &["--force"]);
-    assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
+    site.run_at_ok("2026-11-29T13:05:00Z", &["--force"]);
     no_temp_files(&out_dir);
     state_opens(&site);
     assert_eq!(
@@ -861,22 +780,13 @@ fn kill_9_mid_run_leaves_nothing_broken() {
 
 #[test]
 fn quiet_for_cron_reports_a_failing_source_on_change_and_daily() {
-    let site = Site::new();
-    site.server.set(
-        "/good.xml",
-        Reply::ok("application/rss+xml", rss("good", GOOD_1)),
-    );
-    site.server.set(
-        "/bad.xml",
-        Reply::ok("application/rss+xml", rss("bad", BAD_ITEMS)),
-    );
-    site.good_and_bad("");
+    let site = good_and_bad("");
 
-    let clean = site.run(T0, &[]);
+    let clean = site.run_at(T0, &[]);
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "", "nothing on stdout");
     assert_eq!(stderr(&clean), "", "nothing on stderr");
-    let verbose = site.run("2026-11-29T12:30:00Z", &["--force", "-v"]);
+    let verbose = site.run_at("2026-11-29T12:30:00Z", &["--force", "-v"]);
     assert_eq!(verbose.status.code(), Some(0));
     assert_eq!(stdout(&verbose), "");
     let verbose_err = stderr(&verbose);
@@ -892,7 +802,7 @@ fn quiet_for_cron_reports_a_failing_source_on_change_and_daily() {
         "2026-11-29T15:00:00Z",
     ];
     for (n, now) in hours.iter().enumerate() {
-        let out = site.run(now, &["--force"]);
+        let out = site.run_at(now, &["--force"]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "run {n}: {err}");
         assert_eq!(stdout(&out), "", "run {n}");
@@ -913,28 +823,25 @@ fn quiet_for_cron_reports_a_failing_source_on_change_and_daily() {
         assert_eq!(status["last_error_at"], now.to_string(), "{status}");
     }
     // A day after the first report: reported once more, with the count.
-    let day_later = site.run("2026-11-30T13:00:00Z", &["--force"]);
+    let day_later = site.run_at("2026-11-30T13:00:00Z", &["--force"]);
     let err = stderr(&day_later);
     assert_eq!(day_later.status.code(), Some(1), "{err}");
     assert!(
         err.contains("`bad`") && err.contains(&url) && err.contains("4 failures in a row"),
         "{err}"
     );
-    let same_day = site.run("2026-11-30T14:00:00Z", &["--force"]);
+    let same_day = site.run_at("2026-11-30T14:00:00Z", &["--force"]);
     assert_eq!(same_day.status.code(), Some(1));
     assert_eq!(stderr(&same_day), "", "and then quiet again");
     // Recovery is reported.
-    site.server.set(
-        "/bad.xml",
-        Reply::ok("application/rss+xml", rss("bad", BAD_ITEMS)),
-    );
-    let recovered = site.run("2026-11-30T15:00:00Z", &["--force"]);
+    site.serve_rss("/bad.xml", rss("bad", BAD_ITEMS));
+    let recovered = site.run_at("2026-11-30T15:00:00Z", &["--force"]);
     let err = stderr(&recovered);
     assert_eq!(recovered.status.code(), Some(0), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("`bad`") && err.contains("recovered"), "{err}");
     assert_eq!(site.source_status("bad")["consecutive_failures"], 0);
-    let quiet_again = site.run("2026-11-30T16:00:00Z", &["--force"]);
+    let quiet_again = site.run_at("2026-11-30T16:00:00Z", &["--force"]);
     assert_eq!(stderr(&quiet_again), "");
     assert_eq!(published(&site).len(), 4);
     state_opens(&site);
@@ -962,7 +869,7 @@ fn list_site(site: &Site) {
 
 #[test]
 fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
-    let site = Site::new();
+    let site = site();
     list_site(&site);
     site.server.set(
         "/robots.txt",
@@ -971,7 +878,7 @@ fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
     );
     site.server.act("/robots.txt", Act::Conditional);
     let run = |now: &str, want: i32| {
-        let out = site.run(now, &["--force"]);
+        let out = site.run_at(now, &["--force"]);
         assert_eq!(out.status.code(), Some(want), "{now}: {}", stderr(&out));
         out
     };
@@ -1021,7 +928,7 @@ fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
 
 #[test]
 fn robots_txt_cache_control_sets_how_long_it_is_kept() {
-    let site = Site::new();
+    let site = site();
     list_site(&site);
     site.server.set(
         "/robots.txt",
@@ -1029,12 +936,10 @@ fn robots_txt_cache_control_sets_how_long_it_is_kept() {
             .with_header("Cache-Control", "max-age=7200"),
     );
     for now in [T0, "2026-11-29T13:30:00Z"] {
-        let out = site.run(now, &["--force"]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        site.run_at_ok(now, &["--force"]);
     }
     assert_eq!(site.server.count("/robots.txt"), 1, "fresh for two hours");
-    let out = site.run("2026-11-29T14:30:00Z", &["--force"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    site.run_at_ok("2026-11-29T14:30:00Z", &["--force"]);
     assert_eq!(site.server.count("/robots.txt"), 2, "stale after two hours");
     // Without validators the re-check is a plain GET.
     assert!(

@@ -250,49 +250,36 @@ fn temp_files(out: &Path) -> Vec<String> {
     found
 }
 
-fn daemon_config(server: &Server, extra_source: &str) -> String {
-    format!(
-        r#"[settings]
-host_delay = "0s"
-timeout = "5s"
-retries = 0
-respect_robots = false
-shutdown_grace = "10s"
+/// A project and server for a daemon: no robots.txt, a 10 s shutdown grace, and the feed
+/// `all` merging every source.
+fn site(settings: &str) -> Site {
+    Site::new()
+        .with_settings(&format!("respect_robots = false\n{settings}"))
+        .with_feed_keys("link = \"https://planet.test/\"")
+}
 
-[[source]]
-id = "alpha"
-url = "{}"
-interval = "1s"
+/// feeds.toml naming `alpha` (read every second) and `beta` (every two), then `extra_source`.
+fn config_alpha_beta(site: &Site, extra_source: &str) {
+    site.config(&format!(
+        "{}\n{}{extra_source}",
+        source("alpha", &site.url("/alpha.xml"), "interval = \"1s\""),
+        source("beta", &site.url("/beta.xml"), "interval = \"2s\""),
+    ));
+}
 
-[[source]]
-id = "beta"
-url = "{}"
-interval = "2s"
-{extra_source}
-[[feed]]
-id = "all"
-title = "All"
-link = "https://planet.test/"
-"#,
-        server.url("/alpha.xml"),
-        server.url("/beta.xml"),
-    )
+/// `alpha` and `beta` served with one item each and configured as [`config_alpha_beta`] says.
+fn alpha_and_beta() -> Site {
+    let site = site("timeout = \"5s\"\nshutdown_grace = \"10s\"");
+    site.serve_rss("/alpha.xml", rss("alpha", &[("a1", "Alpha one")]));
+    site.serve_rss("/beta.xml", rss("beta", &[("b1", "Beta one")]));
+    config_alpha_beta(&site, "");
+    site
 }
 
 #[test]
 fn daemon_schedules_serves_reloads_and_stops_cleanly() {
-    let server = Server::start();
-    server.set(
-        "/alpha.xml",
-        Reply::ok("application/rss+xml", rss("alpha", &[("a1", "Alpha one")])),
-    );
-    server.set(
-        "/beta.xml",
-        Reply::ok("application/rss+xml", rss("beta", &[("b1", "Beta one")])),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("feeds.toml"), daemon_config(&server, "")).unwrap();
-    let mut daemon = Running::start(dir.path(), &["daemon", "--serve", "127.0.0.1:0"]);
+    let site = alpha_and_beta();
+    let mut daemon = Running::start(site.path(), &["daemon", "--serve", "127.0.0.1:0"]);
     let addr = daemon.addr();
 
     // The first pass publishes both sources.
@@ -306,12 +293,9 @@ fn daemon_schedules_serves_reloads_and_stops_cleanly() {
     assert!(not_modified.body.is_empty());
 
     // One source changes upstream: the served feed follows within its interval.
-    server.set(
+    site.serve_rss(
         "/alpha.xml",
-        Reply::ok(
-            "application/rss+xml",
-            rss("alpha", &[("a1", "Alpha one"), ("a22", "Alpha two")]),
-        ),
+        rss("alpha", &[("a1", "Alpha one"), ("a22", "Alpha two")]),
     );
     let changed = poll_until(addr, "/all.xml", "showed the change", |t| {
         t.contains("Alpha two")
@@ -330,56 +314,41 @@ fn daemon_schedules_serves_reloads_and_stops_cleanly() {
 
     // SIGHUP with a broken feeds.toml: the error is reported with file:line:col, the old
     // config stays in force and keeps updating.
-    fs::write(
-        dir.path().join("feeds.toml"),
+    site.write_config(
         "[settings]\nhost_delay = \"0s\"\n\n[[source]]\nid = \"alpha\"\nurl = \"http://x.test/a\"\ninterval = \"soon\"\n",
-    )
-    .unwrap();
+    );
     daemon.signal("HUP");
     let line = daemon.wait_line("reload failed");
     assert!(
         line.contains("feeds.toml:7:") && line.contains("interval"),
         "error names file:line:col and key: {line}"
     );
-    server.set(
+    site.serve_rss(
         "/beta.xml",
-        Reply::ok(
-            "application/rss+xml",
-            rss("beta", &[("b1", "Beta one"), ("b22", "Beta two")]),
-        ),
+        rss("beta", &[("b1", "Beta one"), ("b22", "Beta two")]),
     );
     poll_until(addr, "/all.xml", "kept updating after a bad reload", |t| {
         t.contains("Beta two") && t.contains("Alpha two")
     });
 
     // SIGHUP with a good config: a new source joins.
-    server.set(
-        "/gamma.xml",
-        Reply::ok("application/rss+xml", rss("gamma", &[("g1", "Gamma one")])),
-    );
-    let gamma = format!(
-        "\n[[source]]\nid = \"gamma\"\nurl = \"{}\"\ninterval = \"1s\"\n",
-        server.url("/gamma.xml")
-    );
-    fs::write(
-        dir.path().join("feeds.toml"),
-        daemon_config(&server, &gamma),
-    )
-    .unwrap();
+    site.serve_rss("/gamma.xml", rss("gamma", &[("g1", "Gamma one")]));
+    let gamma = source("gamma", &site.url("/gamma.xml"), "interval = \"1s\"");
+    config_alpha_beta(&site, &format!("\n{gamma}"));
     daemon.signal("HUP");
     poll_until(addr, "/all.json", "took the reloaded source", |t| {
         t.contains("Gamma one")
     });
-    assert!(server.count("/gamma.xml") >= 1);
+    assert!(site.server.count("/gamma.xml") >= 1);
     assert!(
-        server.count("/alpha.xml") >= 3,
+        site.server.count("/alpha.xml") >= 3,
         "alpha is read every second"
     );
 
     // SIGTERM: exit 0, out/ whole.
     daemon.signal("TERM");
     assert_eq!(daemon.wait_exit(), Some(0), "stderr:\n{}", daemon.stderr());
-    let out = dir.path().join("out");
+    let out = site.path().join("out");
     assert_eq!(temp_files(&out), Vec::<String>::new());
     for ext in ["xml", "atom", "json"] {
         let feed = reparse(&out.join(format!("all.{ext}")));
@@ -391,40 +360,27 @@ fn daemon_schedules_serves_reloads_and_stops_cleanly() {
 
 #[test]
 fn daemon_leaves_a_concurrent_run_alone() {
-    let server = Server::start();
-    server.set(
-        "/alpha.xml",
-        Reply::ok("application/rss+xml", rss("alpha", &[("a1", "Alpha one")])),
-    );
-    server.set(
-        "/beta.xml",
-        Reply::ok("application/rss+xml", rss("beta", &[("b1", "Beta one")])),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("feeds.toml"), daemon_config(&server, "")).unwrap();
-    let mut daemon = Running::start(dir.path(), &["daemon", "--serve", "127.0.0.1:0"]);
+    let site = alpha_and_beta();
+    let mut daemon = Running::start(site.path(), &["daemon", "--serve", "127.0.0.1:0"]);
     let addr = daemon.addr();
     poll_until(addr, "/all.xml", "was published", |t| {
         t.contains("Beta one")
     });
     // A cron run alongside either runs between passes or finds the lock held: exit 0 both ways.
     for _ in 0..3 {
-        let out = run_in(dir.path(), &["run", "--force"]);
+        let out = site.run(&["run", "--force"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
-    server.set(
+    site.serve_rss(
         "/beta.xml",
-        Reply::ok(
-            "application/rss+xml",
-            rss("beta", &[("b1", "Beta one"), ("b22", "Beta two")]),
-        ),
+        rss("beta", &[("b1", "Beta one"), ("b22", "Beta two")]),
     );
     poll_until(addr, "/all.xml", "kept updating", |t| {
         t.contains("Beta two")
     });
     daemon.signal("INT");
     assert_eq!(daemon.wait_exit(), Some(0), "stderr:\n{}", daemon.stderr());
-    assert_eq!(temp_files(&dir.path().join("out")), Vec::<String>::new());
+    assert_eq!(temp_files(&site.path().join("out")), Vec::<String>::new());
 }
 
 #[test]
@@ -557,22 +513,14 @@ fn serve_gives_readers_what_they_expect_and_nothing_else() {
 
 #[test]
 fn json_logs_are_one_object_per_line_with_level_message_and_source() {
-    let server = Server::start();
-    server.set(
-        "/ok.xml",
-        Reply::ok("application/rss+xml", rss("ok", &[("o1", "Fine")])),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("feeds.toml"),
-        format!(
-            "[settings]\nhost_delay = \"0s\"\nretries = 0\nrespect_robots = false\n\n[[source]]\nid = \"ok\"\nurl = \"{}\"\n\n[[source]]\nid = \"gone\"\nurl = \"{}\"\n\n[[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"https://planet.test/\"\n",
-            server.url("/ok.xml"),
-            server.url("/gone.xml")
-        ),
-    )
-    .unwrap();
-    let out = run_in(dir.path(), &["--log-format", "json", "-v", "run"]);
+    let site = site("");
+    site.serve_rss("/ok.xml", rss("ok", &[("o1", "Fine")]));
+    site.config(&format!(
+        "{}\n{}",
+        source("ok", &site.url("/ok.xml"), ""),
+        source("gone", &site.url("/gone.xml"), "")
+    ));
+    let out = site.run(&["--log-format", "json", "-v", "run"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stderr(&out);
     let lines: Vec<serde_json::Value> = text
@@ -609,15 +557,9 @@ fn sigterm_abandons_a_pass_that_outlives_shutdown_grace() {
             keep.lock().unwrap().push(stream);
         }
     });
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("feeds.toml"),
-        format!(
-            "[settings]\nhost_delay = \"0s\"\ntimeout = \"600s\"\nretries = 0\nrespect_robots = false\nshutdown_grace = \"1s\"\n\n[[source]]\nid = \"stuck\"\nurl = \"http://{addr}/feed.xml\"\n\n[[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"https://planet.test/\"\n"
-        ),
-    )
-    .unwrap();
-    let mut daemon = Running::start(dir.path(), &["daemon", "--serve", "127.0.0.1:0"]);
+    let site = site("timeout = \"600s\"\nshutdown_grace = \"1s\"");
+    site.config(&source("stuck", &format!("http://{addr}/feed.xml"), ""));
+    let mut daemon = Running::start(site.path(), &["daemon", "--serve", "127.0.0.1:0"]);
     daemon.addr();
     let start = Instant::now();
     while accepted.lock().unwrap().is_empty() {
@@ -631,8 +573,8 @@ fn sigterm_abandons_a_pass_that_outlives_shutdown_grace() {
         "stderr:\n{}",
         daemon.stderr()
     );
-    assert_eq!(temp_files(&dir.path().join("out")), Vec::<String>::new());
+    assert_eq!(temp_files(&site.path().join("out")), Vec::<String>::new());
     // The run lock went with the pass: `forget` (which needs it) works at once.
-    let forget = run_in(dir.path(), &["forget", "stuck"]);
+    let forget = site.run(&["forget", "stuck"]);
     assert_eq!(forget.status.code(), Some(0), "{}", stderr(&forget));
 }

@@ -1,6 +1,7 @@
 //! Shared harness for the end-to-end tests: a small loopback HTTP/1.1 server whose routes can
-//! be changed while it runs (and can misbehave on purpose), a request counter, and helpers to run
-//! the real `feedwright` binary against a temporary config.
+//! be changed while it runs (and can misbehave on purpose), a request counter, helpers to run
+//! the real `feedwright` binary against a temporary config, and a [`Site`] fixture (a temporary
+//! project and the server its sources live on).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -432,6 +433,132 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         }
         let _ = stream.flush();
     }
+}
+
+/// A temporary project (feeds.toml, state, out/) and the loopback server its sources live on.
+/// What a test file shares (its `[settings]` keys, the pinned clock) is set once with the
+/// `with_*` builders; a test states only its pages, its sources and its assertions.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub server: Server,
+    settings: String,
+    feed_keys: String,
+    now: Option<String>,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        Site {
+            dir: tempfile::tempdir().unwrap(),
+            server: Server::start(),
+            settings: String::new(),
+            feed_keys: String::new(),
+            now: None,
+        }
+    }
+
+    /// More `[settings]` lines for [`Site::config`] (beside no host delay and no retries).
+    pub fn with_settings(mut self, lines: &str) -> Site {
+        self.settings = lines.to_string();
+        self
+    }
+
+    /// More keys for the `all` feed that [`Site::config`] writes.
+    pub fn with_feed_keys(mut self, lines: &str) -> Site {
+        self.feed_keys = lines.to_string();
+        self
+    }
+
+    /// Every [`Site::run`] starts with `--now <now>`.
+    pub fn with_now(mut self, now: &str) -> Site {
+        self.now = Some(now.to_string());
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A file in `out/`.
+    pub fn out(&self, name: &str) -> PathBuf {
+        self.path().join("out").join(name)
+    }
+
+    /// The server's URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        self.server.url(path)
+    }
+
+    /// Serve `body` at `path` with a 200 and `content_type`.
+    pub fn serve(&self, path: &str, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.server.set(path, Reply::ok(content_type, body));
+    }
+
+    pub fn serve_html(&self, path: &str, body: impl Into<Vec<u8>>) {
+        self.serve(path, "text/html", body);
+    }
+
+    pub fn serve_rss(&self, path: &str, body: impl Into<Vec<u8>>) {
+        self.serve(path, "application/rss+xml", body);
+    }
+
+    /// feeds.toml as given, word for word.
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.path().join("feeds.toml"), text).unwrap();
+    }
+
+    /// feeds.toml: `[settings]` with no host delay, no retries and the site's settings, the
+    /// `sources` blocks, and one feed `all` (title "All", the site's feed keys) merging them.
+    pub fn config(&self, sources: &str) {
+        self.write_config(&format!(
+            "[settings]\nhost_delay = \"0s\"\nretries = 0\n{}\n\n{sources}\n\
+             [[feed]]\nid = \"all\"\ntitle = \"All\"\n{}\n",
+            self.settings, self.feed_keys
+        ));
+    }
+
+    /// `[[source]]` blocks for (id, path on this site's server), no other keys.
+    pub fn sources(&self, list: &[(&str, &str)]) -> String {
+        list.iter()
+            .map(|(id, path)| source(id, &self.url(path), ""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// `feedwright <args>` in the project (after `--now` when the site pins one).
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut all: Vec<&str> = Vec::new();
+        if let Some(now) = &self.now {
+            all.extend(["--now", now.as_str()]);
+        }
+        all.extend_from_slice(args);
+        run_in(self.path(), &all)
+    }
+
+    /// [`Site::run`], which must exit 0.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        out
+    }
+
+    /// The items of `out/<feed>.json`.
+    pub fn json_items(&self, feed: &str) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(self.out(&format!("{feed}.json"))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["items"].as_array().unwrap().clone()
+    }
+}
+
+impl Default for Site {
+    fn default() -> Site {
+        Site::new()
+    }
+}
+
+/// A `[[source]]` block: `id`, `url` and the `extra` key lines.
+pub fn source(id: &str, url: &str, extra: &str) -> String {
+    format!("[[source]]\nid = \"{id}\"\nurl = \"{url}\"\n{extra}\n")
 }
 
 /// The path of the binary under test.
