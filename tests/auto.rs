@@ -529,6 +529,30 @@ fn a_feed_url_as_auto_is_read_as_a_feed() {
     assert_eq!(post_requests(&site.server), 0);
 }
 
+/// `fulltext = true` on an auto source, whether its URL is the feed or a page advertising it:
+/// the summary-only items get their page's body, each page fetched once.
+#[test]
+fn fulltext_on_an_auto_source_fills_the_feed_it_reads() {
+    for (url_path, page) in [("/feed.xml", None), ("/blog", Some("/feed.xml"))] {
+        let site = feed_with_post_pages();
+        if let Some(feed_path) = page {
+            site.serve_html(url_path, page_with_feed_link(feed_path));
+        }
+        site.config(&source(
+            "site",
+            &site.url(url_path),
+            "kind = \"auto\"\nfulltext = true",
+        ));
+        site.run_ok(&["run"]);
+        assert_eq!(post_requests(&site.server), 2, "{url_path}");
+        let items = site.json_items("all");
+        assert_eq!(titles_of(&items), ["Second from the feed", "From the feed"]);
+        assert_bodies_from_post_pages(&items, url_path);
+        site.run_ok(&["run", "--force"]);
+        assert_eq!(post_requests(&site.server), 2, "{url_path}: cached");
+    }
+}
+
 #[test]
 fn at_most_thirty_post_pages_per_run_the_rest_next_run() {
     let site = site();

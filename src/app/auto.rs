@@ -92,6 +92,16 @@ struct Budget {
     held_back: usize,
 }
 
+impl Budget {
+    /// A source's allowance for one run: [`MAX_POST_PAGES_PER_RUN`] pages, none held back.
+    fn new() -> Budget {
+        Budget {
+            left: MAX_POST_PAGES_PER_RUN,
+            held_back: 0,
+        }
+    }
+}
+
 /// Read an auto source: a feed, a page's advertised feed, or the posts a page lists.
 pub(super) async fn read_auto(
     fetcher: &Fetcher,
@@ -112,32 +122,10 @@ pub(super) async fn read_auto(
             validators,
         } => (document, validators),
     };
-    let mut budget = Budget {
-        left: MAX_POST_PAGES_PER_RUN,
-        held_back: 0,
-    };
-    let mut updates = PostUpdates::default();
     if !looks_like_html(&document.bytes, document.content_type.as_deref()) {
         match read_document(&source.id, source.title.as_deref(), &document, now) {
-            Ok(mut feed) => {
-                if source.fulltext == Some(true) {
-                    fill_fulltext(
-                        fetcher,
-                        source,
-                        &mut feed,
-                        cache,
-                        &mut budget,
-                        &mut updates,
-                        now,
-                    )
-                    .await;
-                }
-                return Ok(Outcome::Read {
-                    feed: Box::new(feed),
-                    validators,
-                    posts: updates,
-                    warning: None,
-                });
+            Ok(feed) => {
+                return Ok(feed_outcome(fetcher, source, feed, validators, cache, now).await);
             }
             Err(FeedError::NotAFeed(_)) => {}
             Err(e) => return Err(e.into()),
@@ -191,37 +179,18 @@ async fn read_page(
     let text = crate::source::repair::decode(&page.bytes, page.charset.as_deref()).text;
     let facts = page_facts(&text, &page.url);
     let mut warnings: Vec<String> = Vec::new();
-    let mut budget = Budget {
-        left: MAX_POST_PAGES_PER_RUN,
-        held_back: 0,
-    };
+    let mut budget = Budget::new();
     let mut updates = PostUpdates::default();
 
-    // Feed first.
+    // Feed first. The page's validators are not kept: the feed is read on every run.
     if source.prefer_feed != Some(false)
         && let Some(link) = preferred_feed(&facts.feeds)
     {
         match read_advertised_feed(fetcher, source, link, now).await {
-            Ok(mut feed) => {
+            Ok(feed) => {
                 debug!(source = %source.id, "{} advertises {}: reading the feed", page.url, link.url);
-                if source.fulltext == Some(true) {
-                    fill_fulltext(
-                        fetcher,
-                        source,
-                        &mut feed,
-                        cache,
-                        &mut budget,
-                        &mut updates,
-                        now,
-                    )
-                    .await;
-                }
-                return Ok(Outcome::Read {
-                    feed: Box::new(feed),
-                    validators: Validators::default(),
-                    posts: updates,
-                    warning: None,
-                });
+                let validators = Validators::default();
+                return Ok(feed_outcome(fetcher, source, feed, validators, cache, now).await);
             }
             Err(e) => warnings.push(format!(
                 "the advertised feed {} could not be read ({e}); reading the page's posts instead",
@@ -543,12 +512,32 @@ pub(super) async fn fulltext_for_feed(
     now: DateTime<Utc>,
 ) -> PostUpdates {
     let mut updates = PostUpdates::default();
-    let mut budget = Budget {
-        left: MAX_POST_PAGES_PER_RUN,
-        held_back: 0,
-    };
+    let mut budget = Budget::new();
     fill_fulltext(fetcher, source, feed, cache, &mut budget, &mut updates, now).await;
     updates
+}
+
+/// An auto source read as a whole feed (its own bytes, or the feed its page advertises): with
+/// `fulltext = true` the items without full text get their page's body first.
+async fn feed_outcome(
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    mut feed: SourceFeed,
+    validators: Validators,
+    cache: &HashMap<String, CachedPost>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let posts = if source.fulltext == Some(true) {
+        fulltext_for_feed(fetcher, source, &mut feed, cache, now).await
+    } else {
+        PostUpdates::default()
+    };
+    Outcome::Read {
+        feed: Box::new(feed),
+        validators,
+        posts,
+        warning: None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
