@@ -21,19 +21,6 @@ const FEED: &str = r#"<?xml version="1.0"?>
 <description>Last year.</description><pubDate>Mon, 15 Dec 2025 10:00:00 +0000</pubDate></item>
 </channel></rss>"#;
 
-fn titles_of(dir: &std::path::Path, feed: &str) -> Vec<String> {
-    reparse(&dir.join(format!("out/{feed}.atom")))
-        .entries
-        .iter()
-        .map(|e| {
-            e.title
-                .as_ref()
-                .map(|t| t.content.clone())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 #[test]
 fn every_rule_type_shapes_its_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,6 +97,10 @@ fn every_rule_type_shapes_its_output() {
         ),
     ];
     for (feed, want) in expect {
-        assert_eq!(titles_of(dir.path(), feed), *want, "feed `{feed}`");
+        assert_eq!(
+            feed_titles(&dir.path().join(format!("out/{feed}.atom"))),
+            *want,
+            "feed `{feed}`"
+        );
     }
 }

@@ -9,20 +9,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn rss(title: &str, items: &[(&str, &str, &str, &str)]) -> String {
-    let mut body = format!(
-        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>https://{}.test/</link><description>d</description>\n",
-        title.to_lowercase().replace(' ', "")
-    );
-    for (guid, t, link, date) in items {
-        body.push_str(&format!(
-            "<item><title>{t}</title><link>{link}</link><guid isPermaLink=\"false\">{guid}</guid><pubDate>{date}</pubDate><description>About {t}</description></item>\n"
-        ));
-    }
-    body.push_str("</channel></rss>\n");
-    body
-}
-
 fn write_config(dir: &Path, body: &str) {
     fs::write(dir.join("feeds.toml"), body).unwrap();
 }
@@ -48,19 +34,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     out
 }
 
-fn titles(path: &Path) -> Vec<String> {
-    reparse(path)
-        .entries
-        .iter()
-        .map(|e| {
-            e.title
-                .as_ref()
-                .map(|t| t.content.clone())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 const D1: &str = "Mon, 23 Nov 2026 10:00:00 +0000";
 const D2: &str = "Tue, 24 Nov 2026 10:00:00 +0000";
 const D3: &str = "Wed, 25 Nov 2026 10:00:00 +0000";
@@ -72,7 +45,7 @@ fn per_source_feeds_opml_pages_and_source_filters() {
         "/a.xml",
         Reply::ok(
             "application/rss+xml",
-            rss(
+            rss_channel(
                 "Alpha",
                 &[
                     ("1", "Alpha first", "https://alpha.test/1", D1),
@@ -84,7 +57,7 @@ fn per_source_feeds_opml_pages_and_source_filters() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("b.xml"),
-        rss("Beta", &[("1", "Beta news", "https://beta.test/1", D3)]),
+        rss_channel("Beta", &[("1", "Beta news", "https://beta.test/1", D3)]),
     )
     .unwrap();
     write_config(
@@ -115,15 +88,18 @@ title = "All"
     let out = run_in(dir.path(), &["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let o = dir.path().join("out");
-    assert_eq!(titles(&o.join("all.xml")), ["Beta news", "Alpha first"]);
+    assert_eq!(
+        feed_titles(&o.join("all.xml")),
+        ["Beta news", "Alpha first"]
+    );
     for ext in ["xml", "atom", "json"] {
         assert_eq!(
-            titles(&o.join(format!("sources/alpha.{ext}"))),
+            feed_titles(&o.join(format!("sources/alpha.{ext}"))),
             ["Alpha first"],
             "{ext}: only alpha, source filter applied"
         );
         assert_eq!(
-            titles(&o.join(format!("sources/beta.{ext}"))),
+            feed_titles(&o.join(format!("sources/beta.{ext}"))),
             ["Beta news"]
         );
     }
@@ -210,12 +186,12 @@ fn status_reports_failures_and_silent_sources() {
         "/ok.xml",
         Reply::ok(
             "application/rss+xml",
-            rss("Ok", &[("1", "Fine item", "https://ok.test/1", D1)]),
+            rss_channel("Ok", &[("1", "Fine item", "https://ok.test/1", D1)]),
         ),
     );
     server.set(
         "/empty.xml",
-        Reply::ok("application/rss+xml", rss("Empty", &[])),
+        Reply::ok("application/rss+xml", rss_channel("Empty", &[])),
     );
     server.set("/down.xml", Reply::status(503));
     let dir = tempfile::tempdir().unwrap();
@@ -313,7 +289,10 @@ fn a_sharp_drop_in_items_is_a_warning() {
         .iter()
         .map(|(g, t, l)| (g.as_str(), t.as_str(), l.as_str(), D1))
         .collect();
-    server.set("/d.xml", Reply::ok("application/rss+xml", rss("D", &refs)));
+    server.set(
+        "/d.xml",
+        Reply::ok("application/rss+xml", rss_channel("D", &refs)),
+    );
     let dir = tempfile::tempdir().unwrap();
     write_config(
         dir.path(),
@@ -325,7 +304,7 @@ fn a_sharp_drop_in_items_is_a_warning() {
     assert_eq!(run_in(dir.path(), &["run"]).status.code(), Some(0));
     server.set(
         "/d.xml",
-        Reply::ok("application/rss+xml", rss("D", &refs[..3])),
+        Reply::ok("application/rss+xml", rss_channel("D", &refs[..3])),
     );
     let later = ["run", "--force", "--now", "2026-11-29T14:00:00Z"];
     assert_eq!(run_in(dir.path(), &later).status.code(), Some(0));
@@ -470,7 +449,7 @@ fn same_story_from_three_sources_is_shown_once_whatever_the_order() {
         "/a.xml",
         Reply::ok(
             "application/rss+xml",
-            rss(
+            rss_channel(
                 "A",
                 &[
                     (
@@ -488,7 +467,7 @@ fn same_story_from_three_sources_is_shown_once_whatever_the_order() {
         "/b.xml",
         Reply::ok(
             "application/rss+xml",
-            rss(
+            rss_channel(
                 "B",
                 &[(
                     "1",
@@ -503,7 +482,7 @@ fn same_story_from_three_sources_is_shown_once_whatever_the_order() {
         "/c.xml",
         Reply::ok(
             "application/rss+xml",
-            rss(
+            rss_channel(
                 "C",
                 &[(
                     "1",
@@ -535,7 +514,7 @@ fn same_story_from_three_sources_is_shown_once_whatever_the_order() {
         }
         let o = dir.path().join("out");
         assert_eq!(
-            titles(&o.join("all.atom")),
+            feed_titles(&o.join("all.atom")),
             ["Something else from A", survivor_title],
             "{order:?}"
         );
@@ -748,12 +727,12 @@ fn outputs_no_longer_configured_are_removed_from_out() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("a.xml"),
-        rss("Alpha", &[("1", "Alpha news", "https://alpha.test/1", D1)]),
+        rss_channel("Alpha", &[("1", "Alpha news", "https://alpha.test/1", D1)]),
     )
     .unwrap();
     fs::write(
         dir.path().join("b.xml"),
-        rss("Beta", &[("1", "Beta news", "https://beta.test/1", D2)]),
+        rss_channel("Beta", &[("1", "Beta news", "https://beta.test/1", D2)]),
     )
     .unwrap();
     let config = |sources: &str, feeds: &str| {
@@ -820,7 +799,7 @@ fn outputs_no_longer_configured_are_removed_from_out() {
     ] {
         assert!(o.join(kept).is_file(), "{kept} kept");
     }
-    assert_eq!(titles(&o.join("all.xml")), ["Alpha news"]);
+    assert_eq!(feed_titles(&o.join("all.xml")), ["Alpha news"]);
 
     // per_source_feeds turned off: the per-source files go too.
     write_config(

@@ -1,7 +1,7 @@
 //! Shared harness for the end-to-end tests: a small loopback HTTP/1.1 server whose routes can
 //! be changed while it runs (and can misbehave on purpose), a request counter, helpers to run
-//! the real `feedwright` binary against a temporary config, and a [`Site`] fixture (a temporary
-//! project and the server its sources live on).
+//! the real `feedwright` binary against a temporary config, a [`Site`] fixture (a temporary
+//! project and the server its sources live on) and small RSS builders.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -592,6 +592,37 @@ pub fn shared_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     p.is_dir().then_some(p)
+}
+
+/// An RSS 2.0 document for channel `title` (its link `https://<title, lowercase, no spaces>.test/`)
+/// with `items` given as (guid, title, link, RFC 2822 date); each item's description is
+/// "About <title>".
+pub fn rss_channel(title: &str, items: &[(&str, &str, &str, &str)]) -> String {
+    let mut body = format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>https://{}.test/</link><description>d</description>\n",
+        title.to_lowercase().replace(' ', "")
+    );
+    for (guid, t, link, date) in items {
+        body.push_str(&format!(
+            "<item><title>{t}</title><link>{link}</link><guid isPermaLink=\"false\">{guid}</guid><pubDate>{date}</pubDate><description>About {t}</description></item>\n"
+        ));
+    }
+    body.push_str("</channel></rss>\n");
+    body
+}
+
+/// The entry titles of a written feed (any format), in order; "" for an untitled entry.
+pub fn feed_titles(path: &Path) -> Vec<String> {
+    reparse(path)
+        .entries
+        .iter()
+        .map(|e| {
+            e.title
+                .as_ref()
+                .map(|t| t.content.clone())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Parse a written feed back with feed-rs, panicking with the file name on failure.
