@@ -360,15 +360,12 @@ enabled = false
         "export creates no state"
     );
 
+    let subs = dir.path().join("subs.opml");
+    let import_subs = |into: &Path| run_in(into, &["import-opml", subs.to_str().unwrap()]);
+
     // Into an empty config in another folder (it need not exist).
     let other = tempfile::tempdir().unwrap();
-    let imported = run_in(
-        other.path(),
-        &[
-            "import-opml",
-            dir.path().join("subs.opml").to_str().unwrap(),
-        ],
-    );
+    let imported = import_subs(other.path());
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
     assert!(
         stdout(&imported).contains("added source `rust-blog`: https://blog.rust-lang.org/feed.xml"),
@@ -385,13 +382,7 @@ enabled = false
 
     // Re-import adds nothing.
     let text = fs::read_to_string(other.path().join("feeds.toml")).unwrap();
-    let re = run_in(
-        other.path(),
-        &[
-            "import-opml",
-            dir.path().join("subs.opml").to_str().unwrap(),
-        ],
-    );
+    let re = import_subs(other.path());
     assert_eq!(re.status.code(), Some(0));
     assert!(stdout(&re).contains("0 source(s) added"), "{}", stdout(&re));
     assert_eq!(
@@ -403,13 +394,7 @@ enabled = false
     let third = tempfile::tempdir().unwrap();
     let original = "# My feeds — hand-written\n[settings]\nout_dir = \"public\"   # served by nginx\n\n[[source]]\nid   = \"rust\"          # aligned on purpose\nurl  = \"https://blog.rust-lang.org/feed.xml\"\n\n[[feed]]\nid = \"all\"\ntitle = \"All\"\nlink = \"https://x.test/\"\n# the end\n";
     write_config(third.path(), original);
-    let out = run_in(
-        third.path(),
-        &[
-            "import-opml",
-            dir.path().join("subs.opml").to_str().unwrap(),
-        ],
-    );
+    let out = import_subs(third.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("skipped https://blog.rust-lang.org/feed.xml: already in feeds.toml"),
