@@ -100,6 +100,16 @@ impl Budget {
             held_back: 0,
         }
     }
+
+    /// Spend one page fetch if any is left; else count one more page held back.
+    fn take(&mut self) -> bool {
+        if self.left == 0 {
+            self.held_back += 1;
+            return false;
+        }
+        self.left -= 1;
+        true
+    }
 }
 
 /// Read an auto source: a feed, a page's advertised feed, or the posts a page lists.
@@ -235,12 +245,9 @@ async fn read_page(
                 updates.seen.push(post.url.clone());
                 Some(f)
             }
-            None if budget.left == 0 => {
-                budget.held_back += 1;
-                continue;
-            }
+            // Not cached: a fetch spends one page of the budget, or the post waits.
+            None if !budget.take() => continue,
             None => {
-                budget.left -= 1;
                 let fields = read_post_page(fetcher, source, &post.url, &dates, now).await;
                 if let Some(f) = &fields {
                     if let Some(e) = &f.error {
@@ -437,12 +444,9 @@ async fn fill_fulltext(
                 updates.seen.push(item.id.clone());
                 f
             }
-            None if budget.left == 0 => {
-                budget.held_back += 1;
-                continue;
-            }
+            // Not cached: a fetch spends one page of the budget, or the post waits.
+            None if !budget.take() => continue,
             None => {
-                budget.left -= 1;
                 let Some(f) = read_post_page(fetcher, source, &link, &dates, now).await else {
                     feed.warnings.push(format!(
                         "article {link} could not be fetched now; tried again next run"
