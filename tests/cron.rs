@@ -89,14 +89,12 @@ impl Site {
         out
     }
 
+    /// `feedwright run <args>` with the clock at `now` (only), not yet run.
     fn command(&self, now: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(bin());
-        cmd.current_dir(self.path())
-            .args(["run", "--now", now])
-            .args(args)
-            .env_remove("FEEDWRIGHT_CONFIG")
-            .env_remove("FEEDWRIGHT_LOG")
-            .env_remove("FEEDWRIGHT_NOW");
+        let mut all = vec!["run", "--now", now];
+        all.extend_from_slice(args);
+        let mut cmd = command_in(self.path(), &all);
+        cmd.env_remove("FEEDWRIGHT_NOW");
         cmd
     }
 

@@ -39,12 +39,7 @@ struct Running {
 
 impl Running {
     fn start(dir: &Path, args: &[&str]) -> Running {
-        let mut child = Command::new(bin())
-            .current_dir(dir)
-            .args(args)
-            .env("FEEDWRIGHT_NOW", "2026-11-29T12:00:00Z")
-            .env_remove("FEEDWRIGHT_CONFIG")
-            .env_remove("FEEDWRIGHT_LOG")
+        let mut child = command_in(dir, args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

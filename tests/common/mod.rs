@@ -249,14 +249,18 @@ fn write_act(
         head
     };
     let body_len = reply.body.len() as u64;
+    // The whole reply, as without an act.
+    let full = |stream: &mut TcpStream| {
+        stream
+            .write_all(head(Some(body_len), reply.status, "").as_bytes())
+            .is_ok()
+            && stream.write_all(&reply.body).is_ok()
+            && stream.flush().is_ok()
+    };
     match act {
         Act::DelayHead(d) => {
             std::thread::sleep(*d);
-            let ok = stream
-                .write_all(head(Some(body_len), reply.status, "").as_bytes())
-                .is_ok()
-                && stream.write_all(&reply.body).is_ok();
-            ok && stream.flush().is_ok()
+            full(stream)
         }
         Act::StallHalfway(d) => {
             let half = reply.body.len() / 2;
@@ -313,23 +317,15 @@ fn write_act(
                     .get("if-modified-since")
                     .is_some_and(|v| v == l)
             });
-            let ok = if etag_hit || lm_hit {
-                stream.write_all(head(None, 304, "").as_bytes()).is_ok()
+            if etag_hit || lm_hit {
+                stream.write_all(head(None, 304, "").as_bytes()).is_ok() && stream.flush().is_ok()
             } else {
-                stream
-                    .write_all(head(Some(body_len), reply.status, "").as_bytes())
-                    .is_ok()
-                    && stream.write_all(&reply.body).is_ok()
-            };
-            ok && stream.flush().is_ok()
+                full(stream)
+            }
         }
         Act::Gate(gate) => {
             gate.wait(Duration::from_secs(60));
-            let ok = stream
-                .write_all(head(Some(body_len), reply.status, "").as_bytes())
-                .is_ok()
-                && stream.write_all(&reply.body).is_ok();
-            ok && stream.flush().is_ok()
+            full(stream)
         }
         Act::HangUntilDropped => {
             let half = reply.body.len() / 2;
@@ -566,16 +562,21 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_feedwright"))
 }
 
-/// Run `feedwright` with `args` in `dir` (config `dir/feeds.toml`), clock pinned.
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(bin())
-        .current_dir(dir)
+/// `feedwright` with `args` in `dir` (config `dir/feeds.toml`), clock pinned, no config path
+/// or log filter taken from the environment: ready to run or spawn.
+pub fn command_in(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    cmd.current_dir(dir)
         .args(args)
         .env("FEEDWRIGHT_NOW", "2026-11-29T12:00:00Z")
         .env_remove("FEEDWRIGHT_CONFIG")
-        .env_remove("FEEDWRIGHT_LOG")
-        .output()
-        .expect("run feedwright")
+        .env_remove("FEEDWRIGHT_LOG");
+    cmd
+}
+
+/// Run `feedwright` with `args` in `dir` ([`command_in`]).
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    command_in(dir, args).output().expect("run feedwright")
 }
 
 pub fn stderr(o: &Output) -> String {
