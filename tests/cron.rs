@@ -847,8 +847,11 @@ fn quiet_for_cron_reports_a_failing_source_on_change_and_daily() {
 
 // ------------------------------------------------------------------ 7. robots.txt across runs
 
-/// A list page of one post, read with selectors (html sources consult robots.txt).
-fn list_site(site: &Site) {
+/// A list page of one post, read with selectors (html sources consult robots.txt), and
+/// `robots` at /robots.txt.
+fn list_site(robots: Reply) -> Site {
+    let site = site();
+    site.server.set("/robots.txt", robots);
     site.server.set(
         "/news/",
         Reply::ok(
@@ -863,14 +866,12 @@ fn list_site(site: &Site) {
          item = \"article.post\"\ntitle = \"h2 a\"\ndate = {{ selector = \"time\", attr = \"datetime\" }}\n",
         site.server.url("/news/")
     ));
+    site
 }
 
 #[test]
 fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
-    let site = site();
-    list_site(&site);
-    site.server.set(
-        "/robots.txt",
+    let site = list_site(
         Reply::ok("text/plain", "User-agent: *\nDisallow: /private/\n")
             .with_header("ETag", "\"r1\""),
     );
@@ -926,10 +927,7 @@ fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
 
 #[test]
 fn robots_txt_cache_control_sets_how_long_it_is_kept() {
-    let site = site();
-    list_site(&site);
-    site.server.set(
-        "/robots.txt",
+    let site = list_site(
         Reply::ok("text/plain", "User-agent: *\nAllow: /\n")
             .with_header("Cache-Control", "max-age=7200"),
     );
