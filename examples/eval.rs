@@ -36,17 +36,24 @@ pub fn predict(page: &Page) -> Prediction {
         now,
         timezone: None,
         language: None,
-        day_first: false,
+        day_first: None,
         format: None,
     };
     let start = Instant::now();
     let text = feedwright::source::repair::decode(&page.html, None).text;
     let article = extract_article(&text, &url, &dates);
     let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+    // The day in the offset the page wrote; a month-precision date is only its month (it
+    // matches a `YYYY-MM` truth, never a day).
     let date = article.published.map(|s| {
+        let fmt = if s.precision == feedwright::model::DatePrecision::Month {
+            "%Y-%m"
+        } else {
+            "%Y-%m-%d"
+        };
         chrono::FixedOffset::east_opt(s.offset_secs)
-            .map(|o| s.utc.with_timezone(&o).format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| s.utc.format("%Y-%m-%d").to_string())
+            .map(|o| s.utc.with_timezone(&o).format(fmt).to_string())
+            .unwrap_or_else(|| s.utc.format(fmt).to_string())
     });
     Prediction {
         body_text: article.content_text().unwrap_or_default(),

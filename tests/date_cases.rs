@@ -367,7 +367,7 @@ fn hand_built_table() {
                 .with_timezone(&Utc),
             timezone: Some(tz.parse().expect("IANA zone")),
             language: Some(lang),
-            day_first: day_first == "1",
+            day_first: Some(day_first == "1"),
             format: None,
         };
         let want = (expected != "-").then(|| {

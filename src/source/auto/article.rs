@@ -26,7 +26,7 @@ mod meta;
 mod title;
 
 use crate::model::{Person, Stamp};
-use crate::normalise::date::{DateContext, parse_human_date};
+use crate::normalise::date::{DateContext, day_first_language, parse_human_date};
 use crate::normalise::{canonical_link, clean_text, sanitise_html};
 use meta::Fields;
 use scraper::{Html, Selector};
@@ -243,7 +243,24 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     }
 
     // Dates. The date shown beside the headline is the one readers (and feeds) go by,
-    // weighed against the metadata's (see `dateline::published`).
+    // weighed against the metadata's (see `dateline::published`). A source that does not say
+    // how it orders `03/10/2023` reads it as the page's declared language writes it.
+    let language: Option<String> = ld
+        .language
+        .as_deref()
+        .or(tags.language.as_deref())
+        .map(clean_text)
+        .filter(|l| !l.is_empty() && l.len() < 36);
+    let page_dates = DateContext {
+        day_first: dates.day_first.or_else(|| {
+            language
+                .as_deref()
+                .is_some_and(day_first_language)
+                .then_some(true)
+        }),
+        ..*dates
+    };
+    let dates = &page_dates;
     let updated = layers
         .iter()
         .filter_map(|l| l.updated.as_deref())
@@ -315,12 +332,6 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
             html.get(start..end)
                 .map(|s| html_escape::decode_html_entities(s).into_owned())
         });
-    let language = ld
-        .language
-        .as_deref()
-        .or(tags.language.as_deref())
-        .map(clean_text)
-        .filter(|l| !l.is_empty() && l.len() < 36);
     let canonical = tags
         .canonical
         .as_deref()
@@ -391,7 +402,7 @@ mod tests {
             now: chrono::Utc::now(),
             timezone: None,
             language: None,
-            day_first: false,
+            day_first: None,
             format: None,
         }
     }

@@ -362,7 +362,7 @@ pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
             if let Some(s) = parse_human_date(strip_date_label(c.trim()), dates).filter(|s| {
                 !matches!(
                     s.precision,
-                    DatePrecision::Relative | DatePrecision::YearInferred
+                    DatePrecision::Relative | DatePrecision::YearInferred | DatePrecision::Month
                 )
             }) {
                 return Some(s);
@@ -431,7 +431,7 @@ pub fn published(
     let inexact = |s: &Stamp| {
         matches!(
             s.precision,
-            DatePrecision::YearInferred | DatePrecision::Relative
+            DatePrecision::YearInferred | DatePrecision::Relative | DatePrecision::Month
         )
     };
     let parse_all = |raws: Vec<&String>| -> Vec<Stamp> {
@@ -670,5 +670,56 @@ mod tests {
         // An update label, or a publication word inside prose, is not a publication date.
         let html = r#"<body><p>Last updated and published again on May 2, 2024</p><p>The study was published in 2019 by the team of researchers at the lab.</p></body>"#;
         assert_eq!(day(labelled_date(&doc(html), &ctx())), None);
+    }
+
+    fn extracted_day(html: &str, dates: &DateContext<'_>) -> Option<String> {
+        let url = url::Url::parse("https://news.example/a").unwrap_or_else(|_| unreachable!());
+        day(crate::source::auto::article::extract_article(html, &url, dates).published)
+    }
+
+    #[test]
+    fn an_ambiguous_numeric_dateline_follows_the_page_language() {
+        let page = |lang: &str| {
+            format!(
+                r#"<html{lang}><body><article><h1>The Post</h1><p class="date">03/10/2023</p>
+<p>Some text of the article that is long enough to be the body of this post.</p></article></body></html>"#
+            )
+        };
+        let c = ctx();
+        for (lang, want) in [
+            (r#" lang="en-GB""#, "2023-10-03"),
+            (r#" lang="fr""#, "2023-10-03"),
+            (r#" lang="de-AT""#, "2023-10-03"),
+            (r#" lang="en-US""#, "2023-03-10"),
+            (r#" lang="en""#, "2023-03-10"),
+            ("", "2023-03-10"),
+        ] {
+            assert_eq!(
+                extracted_day(&page(lang), &c).as_deref(),
+                Some(want),
+                "{lang}"
+            );
+        }
+        // og:locale counts when there is no `<html lang>`.
+        let og = r#"<html><head><meta property="og:locale" content="en_AU"></head><body><article>
+<h1>The Post</h1><p class="date">03/10/2023</p><p>Some text of the article.</p></article></body></html>"#;
+        assert_eq!(extracted_day(og, &c).as_deref(), Some("2023-10-03"));
+        // The source's own `day_first` always wins over the page's language.
+        let month_first = DateContext {
+            day_first: Some(false),
+            ..c
+        };
+        assert_eq!(
+            extracted_day(&page(r#" lang="en-GB""#), &month_first).as_deref(),
+            Some("2023-03-10")
+        );
+        let day_first = DateContext {
+            day_first: Some(true),
+            ..c
+        };
+        assert_eq!(
+            extracted_day(&page(r#" lang="en-US""#), &day_first).as_deref(),
+            Some("2023-10-03")
+        );
     }
 }
