@@ -1104,6 +1104,25 @@ impl<'s> Scanner<'_, 's, '_> {
                         }
                     }
                     '-' if t.spaced => j += 1,
+                    // "04-ago-2021", "13/Jan/2004": a day, a month name and a year glued by
+                    // one separator.
+                    '-' | '/'
+                        if s.day.is_some()
+                            && s.month.is_none()
+                            && s.year.is_none()
+                            && self.glued_sym(j + 2, c)
+                            && self
+                                .glued(j + 3)
+                                .is_some_and(|n| n.kind == Kind::Num && n.text.len() == 4)
+                            && let Some(m) = self
+                                .glued(j + 1)
+                                .filter(|n| n.kind == Kind::Word)
+                                .and_then(|n| lang::month_of(n.text, self.langs.trusting())) =>
+                    {
+                        // The shape leaves no doubt, so "ago"/"set"/"out" are months here.
+                        s.month = Some(m);
+                        j += 3;
+                    }
                     _ => break,
                 },
             }

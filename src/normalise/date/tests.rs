@@ -884,3 +884,22 @@ fn day_first_from_the_page_language() {
         assert!(!day_first_language(tag), "{tag}");
     }
 }
+
+#[test]
+fn day_month_name_year_glued_by_dashes() {
+    let c = cx("2026-03-15T12:00:00Z", "UTC", None);
+    check(
+        &c,
+        &[
+            (
+                "by Ana on 04-ago-2021 5:11:10",
+                st("2021-08-04T05:11:10Z", Exact),
+            ),
+            ("13-Jan-2004", st("2004-01-13T00:00:00Z", DateOnly)),
+            ("Posted 9-Mar-2024", st("2024-03-09T00:00:00Z", DateOnly)),
+            ("le 5/déc/2023", st("2023-12-05T00:00:00Z", DateOnly)),
+        ],
+    );
+    // A dash run that is not day-month-year stays refused.
+    none(&["04-ago", "item 4-may-be"], &c);
+}

@@ -318,8 +318,10 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
 /// "Published on 9 January 2026", "Posted on" with a date in the next element, "Written by
 /// NAME" with a date in the next element: a date the page labels as its publication's, anywhere
 /// outside comments, navigation, footers and lists of other posts (author boxes after the post
-/// carry them). The first wins.
-pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
+/// carry them). The first wins. With `updates`, the labels are update labels instead ("Last
+/// updated: …", "Page updated", "Aktualisiert am …"): the last resort of a page that states no
+/// other date.
+pub fn labelled_date(doc: &Html, dates: &DateContext<'_>, updates: bool) -> Option<Stamp> {
     static SHORT: LazyLock<Selector> = LazyLock::new(|| {
         sel("p, span, div, li, small, time, dt, dd, th, td, h3, h4, h5, h6, strong, em, b, label")
     });
@@ -327,7 +329,15 @@ pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
         regex::Regex::new(r"(?i)^\s*(?:written|posted|published)\s+by\b")
             .unwrap_or_else(|_| unreachable!("static regex"))
     });
+    let starts_updated = |t: &str| {
+        UPDATED_WORD
+            .find(t)
+            .is_some_and(|m| t.get(..m.start()).is_some_and(|b| b.trim().len() <= 12))
+    };
     let starts_published = |t: &str| {
+        if updates {
+            return starts_updated(t);
+        }
         (PUBLISHED_WORD
             .find(t)
             .is_some_and(|m| t.get(..m.start()).is_some_and(|b| b.trim().len() <= 12))
@@ -358,7 +368,11 @@ pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
             if c.len() > 80 || !c.chars().any(|ch| ch.is_ascii_digit()) {
                 continue;
             }
-            let c = PUBLISHED_WORD.replace(&c, "");
+            let c = if updates {
+                UPDATED_WORD.replace(&c, "")
+            } else {
+                PUBLISHED_WORD.replace(&c, "")
+            };
             if let Some(s) = parse_human_date(strip_date_label(c.trim()), dates).filter(|s| {
                 !matches!(
                     s.precision,
@@ -646,30 +660,30 @@ mod tests {
         let html = r#"<body><article><p>Body text.</p><div class="meta"><span>Posted on</span> <span>April 13, 2023</span></div></article>
 <aside class="related"><p>Published March 1, 2026</p></aside></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2023-04-13")
         );
         // A label heading and the date in the next element, in a post-meta `<aside>`.
         let html = r#"<body><article><p>Body text.</p></article><aside class="insight__meta"><div><h3>Published</h3>
 <p><time datetime="2024-08-30T12:00:00Z">August 30, 2024</time></p></div></aside></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-08-30")
         );
         let html = r#"<body><aside class="related"><p>Published March 1, 2026</p></aside><p>Published August 30, 2024</p></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-08-30")
         );
         // A byline at the end of the post with the date beside it.
         let html = r#"<body><p>Body text.</p><div><p>Written by <a href="/a">Ann Lee and Bo Chen</a></p><p>April 8, 2024</p></div></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-04-08")
         );
         // An update label, or a publication word inside prose, is not a publication date.
         let html = r#"<body><p>Last updated and published again on May 2, 2024</p><p>The study was published in 2019 by the team of researchers at the lab.</p></body>"#;
-        assert_eq!(day(labelled_date(&doc(html), &ctx())), None);
+        assert_eq!(day(labelled_date(&doc(html), &ctx(), false)), None);
     }
 
     fn extracted_day(html: &str, dates: &DateContext<'_>) -> Option<String> {
@@ -721,5 +735,32 @@ mod tests {
             extracted_day(&page(r#" lang="en-US""#), &day_first).as_deref(),
             Some("2023-10-03")
         );
+    }
+
+    #[test]
+    fn an_update_is_the_last_resort_of_a_page_with_no_publication_date() {
+        let c = ctx();
+        let body =
+            "<p>Some text of the article that is long enough to be the body of this post.</p>";
+        // Only a machine modified date.
+        let machine = format!(
+            r#"<html><head><meta property="article:modified_time" content="2023-06-12T10:39:42+00:00"></head><body><article><h1>The Post</h1>{body}</article></body></html>"#
+        );
+        assert_eq!(extracted_day(&machine, &c).as_deref(), Some("2023-06-12"));
+        // Only a "Last updated" line, away from the headline.
+        let line = format!(
+            r#"<html><body><article><h1>The Post</h1>{body}{body}</article><div class="main"><p style="text-align:right">Last updated: November 13, 2025</p></div></body></html>"#
+        );
+        assert_eq!(extracted_day(&line, &c).as_deref(), Some("2025-11-13"));
+        // A publication date anywhere still comes first.
+        let both = format!(
+            r#"<html><head><meta property="article:modified_time" content="2023-06-12T10:39:42+00:00"></head><body><article><h1>The Post</h1>{body}<p>Published on 2 May 2021</p></article></body></html>"#
+        );
+        assert_eq!(extracted_day(&both, &c).as_deref(), Some("2021-05-02"));
+        // An update line in the footer is not this page's.
+        let footer = format!(
+            r#"<html><body><article><h1>The Post</h1>{body}</article><footer><p>Last updated: November 13, 2025</p></footer></body></html>"#
+        );
+        assert_eq!(extracted_day(&footer, &c), None);
     }
 }
