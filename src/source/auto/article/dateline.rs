@@ -191,7 +191,9 @@ fn in_other_posts(e: ElementRef<'_>) -> bool {
 
 /// Whether a text run near the headline sits in furniture *below* the box it shares with the
 /// headline: a wrapper around both the headline and the run (`class="story-sidebar-mode"` on
-/// the whole post) says nothing about the run.
+/// the whole post) says nothing about the run. An `<aside>` beside the headline that holds no
+/// more than a dateline's worth of text (`<aside><time>June 6, 2021</time></aside>`) is the
+/// post's meta, not a sidebar.
 fn apart_from_headline(run: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId]) -> bool {
     std::iter::once(run)
         .chain(run.ancestors().filter_map(ElementRef::wrap))
@@ -199,7 +201,16 @@ fn apart_from_headline(run: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId])
         .take_while(|a| {
             !matches!(a.value().name(), "body" | "html") && !headline_boxes.contains(&a.id())
         })
-        .any(furniture_box)
+        .any(|a| furniture_box(a) && !meta_aside(a, headline_boxes))
+}
+
+/// An `<aside>` whose parent is one of the headline's three nearest boxes and whose own text is
+/// short (a date, a reading time): post meta beside the headline.
+fn meta_aside(a: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId]) -> bool {
+    let near = headline_boxes.get(1..4).unwrap_or(&[]);
+    a.value().name() == "aside"
+        && a.parent().is_some_and(|p| near.contains(&p.id()))
+        && a.text().map(|t| t.trim().len()).sum::<usize>() <= 40
 }
 
 /// The dates a reader sees next to the headline, nearest first: the short date-like texts (or
@@ -762,5 +773,24 @@ mod tests {
             r#"<html><body><article><h1>The Post</h1>{body}</article><footer><p>Last updated: November 13, 2025</p></footer></body></html>"#
         );
         assert_eq!(extracted_day(&footer, &c), None);
+    }
+
+    #[test]
+    fn a_dateline_aside_beside_the_headline_is_post_meta() {
+        let page = |aside: &str| {
+            format!(
+                r#"<html><body><article>{aside}<h2>The Post</h2><p>Some text of the article that is long enough to be the body.</p></article></body></html>"#
+            )
+        };
+        assert_eq!(
+            pick(
+                &page(r#"<aside><time datetime="2021-06-06">June 6, 2021</time></aside>"#),
+                &[]
+            ),
+            Some("2021-06-06".into())
+        );
+        // A sidebar with more in it stays furniture.
+        let sidebar = r#"<aside><h3>Recent posts</h3><p>Another post about something else entirely</p><time datetime="2020-01-02">January 2, 2020</time></aside>"#;
+        assert_eq!(pick(&page(sidebar), &[]), None);
     }
 }
