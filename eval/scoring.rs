@@ -535,8 +535,8 @@ fn contains_bounded(hay: &str, needle: &str) -> bool {
 /// (`2024-03-05`, `2024/03/05`, `05/03/2024`, `3/5/2024`, `05.03.2024`, `5.3.24`, `20240305`,
 /// `2024-03` …), a month name of our languages and the day within 40 bytes before the year
 /// (`March 5, 2024`, `5 mars 2024`, `5 de marzo de 2024`, tags in between allowed), and Unix
-/// timestamps in seconds or milliseconds whose instant falls on that day in some zone (−12 h to
-/// +14 h). It can miss dates split oddly over markup and can take an unrelated date of the same
+/// timestamps in seconds or milliseconds standing as a value (not cache busters or tracking
+/// ids) whose instant falls on that day in some zone (−12 h to +14 h). It can miss dates split oddly over markup and can take an unrelated date of the same
 /// day for the page's own.
 pub fn date_in_html(html: &[u8], truth: &str) -> bool {
     let parts: Vec<i64> = truth
@@ -622,7 +622,13 @@ pub fn date_in_html(html: &[u8], truth: &str) -> bool {
                 run += 1;
                 continue;
             }
-            if run == 10 || run == 13 {
+            // A timestamp stands as a value (`"ts":1709640000`, `data-time="…"`), not glued to
+            // a letter (`e1588522789209`), in a query string (`?v=1598815384`) or in a dotted
+            // run (`_ga=2.1506.1688752487`): those are cache busters and tracking ids.
+            let before = k.checked_sub(run + 1).and_then(|i| bytes.get(i));
+            let as_value =
+                before.is_none_or(|b| b" \t\n\"':>([,".contains(b)) && !matches!(c, b'.' | b'-');
+            if (run == 10 || run == 13) && as_value {
                 let s = text.get(k - run..k).and_then(|t| t.parse::<i64>().ok());
                 if let Some(mut t) = s {
                     if run == 13 {
@@ -683,6 +689,9 @@ mod tests {
             "<p>5 April 2024</p>",
             r#"{"ts":1709900000}"#,
             "<p>2024</p>",
+            r#"<img src="/a.jpg?v=1709640000">"#,
+            r#"<a href="/b?_ga=2.1506.1709640000-1366">"#,
+            r#"<img src="/a-e1709640000000.jpg">"#,
         ] {
             assert!(!found(html, "2024-03-05"), "{html}");
         }
