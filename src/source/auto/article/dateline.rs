@@ -2,9 +2,11 @@
 //! machine dates of the metadata layers. [`header_dates`] reads every short date-like text run
 //! (or `<time>`) near the headline and tells whether the page labels it as an update ("Updated
 //! …", `class="updated"`, `itemprop="dateModified"`); [`published`] picks the published
-//! instant from those and the metadata; [`labelled_date`] finds a "Published …"/"Posted on …"
-//! line anywhere outside comments and widgets (author boxes at the end of a post) when nothing
-//! else gave a date.
+//! instant from those and the metadata (a year-less, relative or month-only dateline never
+//! overrides a machine date); [`labelled_date`] finds a "Published …"/"Posted on …" line — or,
+//! as the very last resort, a "Last updated: …" line — anywhere outside comments and widgets
+//! (author boxes at the end of a post) when nothing else gave a date. An `<aside>` beside the
+//! headline holding only a date is the post's meta, not a sidebar.
 
 use super::byline::{
     box_hint, in_comments, in_furniture, local_day, section_ancestors, section_tokens,
