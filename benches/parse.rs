@@ -173,7 +173,7 @@ fn main() {
                     now,
                     timezone: Some(chrono_tz::UTC),
                     language: None,
-                    day_first: false,
+                    day_first: None,
                     format: None,
                 };
                 let extract = |b: &[u8]| {

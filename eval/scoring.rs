@@ -436,3 +436,268 @@ pub fn row(name: &str, corpus: Corpus, s: &Summary) -> String {
 }
 
 pub const HEADER: &str = "| extractor | corpus | pages | body F1 | P | R | title exact | author exact | same-day date | median ms | p90 ms |\n|---|---|---|---|---|---|---|---|---|---|---|";
+
+// ---------------------------------------------------------------------------------------------
+// Date diagnostic: is the truth date in the page at all?
+
+/// Month names in the corpora's languages (en, es, fr, de, pt, it), lower case, full and
+/// abbreviated; accented and unaccented spellings.
+const MONTH_NAMES: [&[&str]; 12] = [
+    &[
+        "january", "jan", "enero", "ene", "janvier", "janv", "januar", "janeiro", "gennaio", "genn",
+    ],
+    &[
+        "february",
+        "feb",
+        "febrero",
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "februar",
+        "fevereiro",
+        "fev",
+        "febbraio",
+    ],
+    &[
+        "march", "mar", "marzo", "mars", "märz", "marz", "março", "marco",
+    ],
+    &["april", "apr", "abril", "abr", "avril", "avr", "aprile"],
+    &["may", "mayo", "mai", "maio", "maggio", "mag"],
+    &[
+        "june", "jun", "junio", "juin", "juni", "junho", "giugno", "giu",
+    ],
+    &[
+        "july", "jul", "julio", "juillet", "juil", "juli", "julho", "luglio", "lug",
+    ],
+    &["august", "aug", "agosto", "ago", "août", "aout", "aoû"],
+    &[
+        "september",
+        "sep",
+        "sept",
+        "septiembre",
+        "septembre",
+        "setembro",
+        "set",
+        "settembre",
+    ],
+    &[
+        "october", "oct", "octubre", "octobre", "oktober", "okt", "outubro", "out", "ottobre",
+        "ott",
+    ],
+    &["november", "nov", "noviembre", "novembre", "novembro"],
+    &[
+        "december",
+        "dec",
+        "diciembre",
+        "dic",
+        "décembre",
+        "decembre",
+        "déc",
+        "dezember",
+        "dez",
+        "dezembro",
+        "dicembre",
+    ],
+];
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `needle` in `hay` with no digit right before or after it (so `3/5/2024` is not found in
+/// `13/5/2024`).
+fn contains_bounded(hay: &str, needle: &str) -> bool {
+    let b = hay.as_bytes();
+    let mut from = 0;
+    while let Some(i) = hay.get(from..).and_then(|h| h.find(needle)) {
+        let start = from + i;
+        let end = start + needle.len();
+        let before = start.checked_sub(1).and_then(|k| b.get(k));
+        if !before.is_some_and(u8::is_ascii_digit) && !b.get(end).is_some_and(u8::is_ascii_digit) {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
+/// Whether the page's raw HTML writes the truth date (`YYYY-MM-DD`, or `YYYY-MM` for a month)
+/// anywhere, markup and scripts included. **Approximate**, a diagnostic for how many dated
+/// truths an extractor could find at all, never a score: it looks for numeric forms
+/// (`2024-03-05`, `2024/03/05`, `05/03/2024`, `3/5/2024`, `05.03.2024`, `5.3.24`, `20240305`,
+/// `2024-03` …), a month name of our languages and the day within 40 bytes before the year
+/// (`March 5, 2024`, `5 mars 2024`, `5 de marzo de 2024`, tags in between allowed), and Unix
+/// timestamps in seconds or milliseconds standing as a value (not cache busters or tracking
+/// ids) whose instant falls on that day in some zone (−12 h to +14 h). It can miss dates split oddly over markup and can take an unrelated date of the same
+/// day for the page's own.
+pub fn date_in_html(html: &[u8], truth: &str) -> bool {
+    let parts: Vec<i64> = truth
+        .split('-')
+        .map(|p| p.parse::<i64>().unwrap_or(-1))
+        .collect();
+    let (y, m, d) = match parts[..] {
+        [y, m, d] if y > 0 && (1..=12).contains(&m) && (1..=31).contains(&d) => (y, m, Some(d)),
+        [y, m] if y > 0 && (1..=12).contains(&m) => (y, m, None),
+        _ => return false,
+    };
+    let text = String::from_utf8_lossy(html).to_lowercase();
+    let yy = y % 100;
+    let mut forms: Vec<String> = Vec::new();
+    match d {
+        Some(d) => {
+            for sep in ["-", "/", "."] {
+                forms.push(format!("{y}{sep}{m:02}{sep}{d:02}"));
+                forms.push(format!("{y}{sep}{m}{sep}{d}"));
+                for (a, b) in [(d, m), (m, d)] {
+                    forms.push(format!("{a:02}{sep}{b:02}{sep}{y}"));
+                    forms.push(format!("{a}{sep}{b}{sep}{y}"));
+                    forms.push(format!("{a:02}{sep}{b:02}{sep}{yy:02}"));
+                    forms.push(format!("{a}{sep}{b}{sep}{yy:02}"));
+                }
+            }
+            forms.push(format!("{y}{m:02}{d:02}"));
+        }
+        None => {
+            for sep in ["-", "/", "."] {
+                forms.push(format!("{y}{sep}{m:02}"));
+                forms.push(format!("{m:02}{sep}{y}"));
+                forms.push(format!("{m}{sep}{y}"));
+            }
+        }
+    }
+    if forms.iter().any(|f| contains_bounded(&text, f)) {
+        return true;
+    }
+    // A month name (and the day) shortly before the year.
+    let year = y.to_string();
+    let names = MONTH_NAMES[(m - 1) as usize];
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find(&year)) {
+        let at = from + i;
+        from = at + 1;
+        if bytes.get(at + year.len()).is_some_and(u8::is_ascii_digit)
+            || at
+                .checked_sub(1)
+                .and_then(|k| bytes.get(k))
+                .is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let mut start = at.saturating_sub(40);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let window = text.get(start..at).unwrap_or("");
+        let words: Vec<&str> = window
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has_month = words.iter().any(|w| names.contains(w));
+        let has_day = d.is_none_or(|d| {
+            words.iter().any(|w| {
+                let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+                digits.parse::<i64>() == Ok(d) && digits.len() <= 2
+            })
+        });
+        if has_month && has_day {
+            return true;
+        }
+    }
+    // Unix timestamps (s or ms) on that day in some zone.
+    if let Some(d) = d {
+        let day0 = days_from_civil(y, m, d) * 86_400;
+        let (lo, hi) = (day0 - 14 * 3600, day0 + 86_400 + 12 * 3600);
+        let mut run = 0usize;
+        for (k, c) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+            if c.is_ascii_digit() {
+                run += 1;
+                continue;
+            }
+            // A timestamp stands as a value (`"ts":1709640000`, `data-time="…"`), not glued to
+            // a letter (`e1588522789209`), in a query string (`?v=1598815384`) or in a dotted
+            // run (`_ga=2.1506.1688752487`): those are cache busters and tracking ids.
+            let before = k.checked_sub(run + 1).and_then(|i| bytes.get(i));
+            let as_value =
+                before.is_none_or(|b| b" \t\n\"':>([,".contains(b)) && !matches!(c, b'.' | b'-');
+            if (run == 10 || run == 13) && as_value {
+                let s = text.get(k - run..k).and_then(|t| t.parse::<i64>().ok());
+                if let Some(mut t) = s {
+                    if run == 13 {
+                        t /= 1000;
+                    }
+                    if (lo..hi).contains(&t) {
+                        return true;
+                    }
+                }
+            }
+            run = 0;
+        }
+    }
+    false
+}
+
+/// Same-day accuracy on the pages whose truth date is in the raw HTML: `found[i]` is
+/// [`date_in_html`] for page `i` (`None` without a truth date). Returns `(dated, findable, hits
+/// among the findable)`.
+pub fn findable_dates(found: &[Option<bool>], scores: &[PageScore]) -> (usize, usize, usize) {
+    let (mut dated, mut findable, mut hits) = (0, 0, 0);
+    for (f, s) in found.iter().zip(scores) {
+        let (Some(f), Some(hit)) = (*f, s.date) else {
+            continue;
+        };
+        dated += 1;
+        if f {
+            findable += 1;
+            hits += usize::from(hit);
+        }
+    }
+    (dated, findable, hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truth_dates_are_found_in_common_forms() {
+        let found = |html: &str, truth: &str| date_in_html(html.as_bytes(), truth);
+        for html in [
+            r#"<meta content="2024-03-05T10:00:00Z">"#,
+            "<span>03/05/2024</span>",
+            "<span>5/3/2024</span>",
+            "<span>05.03.24</span>",
+            "<time>March 5th, 2024</time>",
+            "<p>Posted on <b>5 mars</b> 2024</p>",
+            "<p>5 de marzo de 2024</p>",
+            r#"{"ts":1709640000}"#,
+            r#"{"ms":1709640000000}"#,
+        ] {
+            assert!(found(html, "2024-03-05"), "{html}");
+        }
+        for html in [
+            "<span>13/05/2024</span>",
+            "<p>March 15, 2024</p>",
+            "<p>5 April 2024</p>",
+            r#"{"ts":1709900000}"#,
+            "<p>2024</p>",
+            r#"<img src="/a.jpg?v=1709640000">"#,
+            r#"<a href="/b?_ga=2.1506.1709640000-1366">"#,
+            r#"<img src="/a-e1709640000000.jpg">"#,
+        ] {
+            assert!(!found(html, "2024-03-05"), "{html}");
+        }
+        assert!(found("<p>November 2003</p>", "2003-11"));
+        assert!(found("/uploads/2003-11/a.jpg", "2003-11"));
+        assert!(!found("<p>December 2003</p>", "2003-11"));
+        assert!(!found("<p>anything</p>", "not a date"));
+    }
+}

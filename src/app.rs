@@ -959,7 +959,7 @@ fn date_context(
             now,
             timezone,
             language: source.language.as_deref(),
-            day_first: source.day_first.unwrap_or(false),
+            day_first: source.day_first,
             format: source.date_format.as_deref(),
         },
         problem,
@@ -1224,6 +1224,7 @@ fn preview_date(stamp: &crate::model::Stamp, tz: Option<chrono_tz::Tz>) -> (Stri
     let rfc = local.fixed_offset().to_rfc3339();
     let shown = match stamp.precision {
         DatePrecision::Exact => local.format("%Y-%m-%d %H:%M %:z").to_string(),
+        DatePrecision::Month => local.format("%Y-%m").to_string(),
         _ => local.format("%Y-%m-%d").to_string(),
     };
     (rfc, format!("{shown} ({})", stamp.precision.label()))
@@ -1331,7 +1332,7 @@ fn extract_command(
         now,
         timezone: None,
         language: None,
-        day_first: false,
+        day_first: None,
         format: None,
     };
     let article = extract_article(&text, &page_url, &dates);

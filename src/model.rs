@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 pub enum DatePrecision {
     /// No date in the source: the time feedwright first saw the item.
     FirstSeen,
+    /// A month and year without a day ("November 2003", "2003-11"): 00:00 on the first of that
+    /// month in the source's timezone.
+    Month,
     /// A relative phrase ("3 hours ago", "yesterday") resolved against the fetch time.
     Relative,
     /// A day and month without a year; the year was inferred from the fetch time.
@@ -23,11 +26,13 @@ pub enum DatePrecision {
 }
 
 impl DatePrecision {
-    /// The contract's spelling (`exact`, `date only`, `year inferred`, `relative`, `first seen`).
+    /// The contract's spelling (`exact`, `date only`, `year inferred`, `relative`, `month`,
+    /// `first seen`).
     pub fn label(self) -> &'static str {
         match self {
             DatePrecision::FirstSeen => "first seen",
             DatePrecision::Relative => "relative",
+            DatePrecision::Month => "month",
             DatePrecision::YearInferred => "year inferred",
             DatePrecision::DateOnly => "date only",
             DatePrecision::Exact => "exact",

@@ -403,7 +403,7 @@ fn wgon_wix_list_dates_resolve_in_the_source_timezone() {
         now: instant(NOW),
         timezone: Some(chrono_tz::America::Caracas),
         language: None,
-        day_first: false,
+        day_first: None,
         format: None,
     };
     resolve_dates(&mut l.posts, &ctx);

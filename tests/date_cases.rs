@@ -144,11 +144,14 @@ const CLOCKS: &[(&str, &str, &str)] = &[
 
 /// The hand-built table, one case a line: `text § clock § language § day_first § expected §
 /// precision`, where `expected` is the instant with the offset the stamp must carry (or `-` for
-/// no date) and precision is E(xact), D(ate only), Y(ear inferred) or R(elative).
+/// no date) and precision is E(xact), D(ate only), Y(ear inferred), R(elative) or M(onth).
 const TABLE: &str = "
 January 9, 2026 § A § en § 0 § 2026-01-09T00:00:00-06:00 § D
 Jan 9, 2026 § A § en § 0 § 2026-01-09T00:00:00-06:00 § D
 9 January 2026 § A § en § 0 § 2026-01-09T00:00:00-06:00 § D
+December 2025 § A § en § 0 § 2025-12-01T00:00:00-06:00 § M
+Published: Nov. 2003 § A § en § 0 § 2003-11-01T00:00:00-06:00 § M
+2025-12 § A § en § 0 § 2025-12-01T00:00:00-06:00 § M
 Jan. 9, 2026 § A § en § 0 § 2026-01-09T00:00:00-06:00 § D
 Sept. 30, 2025 § A § en § 0 § 2025-09-30T00:00:00-05:00 § D
 December 25, 2025 at 8:00 am § A § en § 0 § 2025-12-25T08:00:00-06:00 § E
@@ -199,6 +202,7 @@ Was $19.99 § A § en § 0 § - § -
 Release v2.0.1 § A § en § 0 § - § -
 January 12, 2026 § A § en § 0 § - § -
 9 de enero de 2026 § B § es § 0 § 2026-01-09T00:00:00+01:00 § D
+diciembre de 2025 § B § es § 0 § 2025-12-01T00:00:00+01:00 § M
 8 de enero de 2026 a las 17:45 § B § es § 0 § 2026-01-08T17:45:00+01:00 § E
 jueves, 8 de enero de 2026 § B § es § 0 § 2026-01-08T00:00:00+01:00 § D
 8 ene. 2026 § B § es § 0 § 2026-01-08T00:00:00+01:00 § D
@@ -229,6 +233,7 @@ Lectura de 4 minutos § B § es § 0 § - § -
 sábado 3 de enero de 2026 § B § es § 0 § 2026-01-03T00:00:00+01:00 § D
 3 de ene de 2026 § B § es § 0 § 2026-01-03T00:00:00+01:00 § D
 20 mai 2026 § C § fr § 0 § 2026-05-20T00:00:00+02:00 § D
+avril 2026 § C § fr § 0 § 2026-04-01T00:00:00+02:00 § M
 19 mai 2026 à 18h45 § C § fr § 0 § 2026-05-19T18:45:00+02:00 § E
 mardi 19 mai 2026 § C § fr § 0 § 2026-05-19T00:00:00+02:00 § D
 le 1er mai 2026 § C § fr § 0 § 2026-05-01T00:00:00+02:00 § D
@@ -260,6 +265,7 @@ Publié le 18 mai 2026 à 9h05 § C § fr § 0 § 2026-05-18T09:05:00+02:00 § E
 Temps de lecture : 4 min § C § fr § 0 § - § -
 3 commentaires § C § fr § 0 § - § -
 15. November 2026 § D § de § 0 § 2026-11-15T00:00:00+01:00 § D
+Veröffentlicht im Oktober 2026 § D § de § 0 § 2026-10-01T00:00:00+02:00 § M
 14. Nov. 2026, 18:30 Uhr § D § de § 0 § 2026-11-14T18:30:00+01:00 § E
 Samstag, 14. November 2026 § D § de § 0 § 2026-11-14T00:00:00+01:00 § D
 Sa., 14.11.2026 § D § de § 0 § 2026-11-14T00:00:00+01:00 § D
@@ -319,6 +325,7 @@ Publicado em 29 de junho de 2026 § E § pt § 0 § 2026-06-29T00:00:00-03:00 §
 12 comentários § E § pt § 0 § - § -
 há uma hora § E § pt § 0 § 2026-07-01T05:00:00-03:00 § R
 2 marzo 2026 § F § it § 0 § 2026-03-02T00:00:00+01:00 § D
+febbraio 2026 § F § it § 0 § 2026-02-01T00:00:00+01:00 § M
 1 marzo 2026 alle 18:30 § F § it § 0 § 2026-03-01T18:30:00+01:00 § E
 domenica 1 marzo 2026 § F § it § 0 § 2026-03-01T00:00:00+01:00 § D
 1° marzo 2026 § F § it § 0 § 2026-03-01T00:00:00+01:00 § D
@@ -367,7 +374,7 @@ fn hand_built_table() {
                 .with_timezone(&Utc),
             timezone: Some(tz.parse().expect("IANA zone")),
             language: Some(lang),
-            day_first: day_first == "1",
+            day_first: Some(day_first == "1"),
             format: None,
         };
         let want = (expected != "-").then(|| {
@@ -380,6 +387,7 @@ fn hand_built_table() {
                     "D" => DatePrecision::DateOnly,
                     "Y" => DatePrecision::YearInferred,
                     "R" => DatePrecision::Relative,
+                    "M" => DatePrecision::Month,
                     p => panic!("unknown precision {p}"),
                 },
             }

@@ -131,7 +131,7 @@ fn predict(page: &Page) -> Prediction {
             .with_timezone(&chrono::Utc),
         timezone: None,
         language: None,
-        day_first: false,
+        day_first: None,
         format: None,
     };
     let text = feedwright::source::repair::decode(&page.html, None).text;

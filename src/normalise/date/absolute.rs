@@ -21,7 +21,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 pub struct ParsedDate {
     /// The instant, with the offset the text gave (UTC when it gave none).
     pub at: DateTime<FixedOffset>,
-    /// `Exact` when the text had a time of day, `DateOnly` for a bare calendar day.
+    /// `Exact` when the text had a time of day, `DateOnly` for a bare calendar day (or a bare
+    /// year), `Month` for a month and year without a day.
     pub precision: DatePrecision,
     /// Whether the text stated a zone or offset (false: UTC was assumed). A Unix timestamp
     /// counts as stated: it names an instant, nothing was assumed.
@@ -378,16 +379,17 @@ impl Fields {
             });
         }
         let year = self.year?;
-        let (month, day) = match (self.month, self.day, self.hour) {
-            (Some(m), Some(d), _) => (m, d),
-            (Some(m), None, None) => (m, 1),
-            (None, None, None) => (1, 1),
+        let (month, day, day_precision) = match (self.month, self.day, self.hour) {
+            (Some(m), Some(d), _) => (m, d, DatePrecision::DateOnly),
+            // "2003-12", "December 2003": the first of the month, month precision.
+            (Some(m), None, None) => (m, 1, DatePrecision::Month),
+            (None, None, None) => (1, 1, DatePrecision::DateOnly),
             _ => return None,
         };
         let date = NaiveDate::from_ymd_opt(year, month, day)?;
         let (time, precision) = match self.hour {
             None if self.pm.is_some() => return None,
-            None => (NaiveTime::MIN, DatePrecision::DateOnly),
+            None => (NaiveTime::MIN, day_precision),
             Some(h) => {
                 let h = match (self.pm, h) {
                     (None, h) => h,
@@ -953,7 +955,7 @@ pub(super) fn extend_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use DatePrecision::{DateOnly, Exact};
+    use DatePrecision::{DateOnly, Exact, Month};
 
     /// The expected parse: `at` in RFC 3339 with the offset the text should yield.
     fn want(at: &str, precision: DatePrecision, offset_known: bool) -> Option<ParsedDate> {
@@ -1239,10 +1241,7 @@ mod tests {
                 "2003-12-31",
                 want("2003-12-31T00:00:00+00:00", DateOnly, false),
             ),
-            (
-                "2003-12",
-                want("2003-12-01T00:00:00+00:00", DateOnly, false),
-            ),
+            ("2003-12", want("2003-12-01T00:00:00+00:00", Month, false)),
             ("2003", want("2003-01-01T00:00:00+00:00", DateOnly, false)),
             (
                 "20031231",
@@ -1270,8 +1269,8 @@ mod tests {
                 want("2003-12-01T00:00:00+00:00", DateOnly, false),
             ),
             // ISO 8601:2000 truncated forms
-            ("-0312", want("2003-12-01T00:00:00+00:00", DateOnly, false)),
-            ("-03-12", want("2003-12-01T00:00:00+00:00", DateOnly, false)),
+            ("-0312", want("2003-12-01T00:00:00+00:00", Month, false)),
+            ("-03-12", want("2003-12-01T00:00:00+00:00", Month, false)),
             ("031231", want("2003-12-31T00:00:00+00:00", DateOnly, false)),
             (
                 "03-12-31",
@@ -1385,8 +1384,9 @@ mod tests {
             ),
             (
                 "January 2026",
-                want("2026-01-01T00:00:00+00:00", DateOnly, false),
+                want("2026-01-01T00:00:00+00:00", Month, false),
             ),
+            ("Nov. 2003", want("2003-11-01T00:00:00+00:00", Month, false)),
             (
                 "2026-01-09 CET",
                 want("2026-01-09T00:00:00+01:00", DateOnly, true),

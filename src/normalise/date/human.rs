@@ -18,7 +18,8 @@
 //! `9.`), a four-digit year, a time (`3:04 pm`, `14h30`, `14.30 Uhr`, `3 pm`), a zone after the
 //! time, a numeric group (`2026-01-09`, `09/01/2026`, `9.1.2026`, `09/01`), with weekdays and
 //! filler words (`de`, `of`, `le`, `am`, `um`, `alle`, `às`) skipped. The run ends at the first
-//! token that fits no free slot. It counts only with a day and a month. Numbers glued to
+//! token that fits no free slot. It counts only with a day and a month — or, as the whole text
+//! (a few label words before it at most), a month and a year (`Month` precision). Numbers glued to
 //! something that makes them another thing (`v1.2`, `$12`, `1.2k`, `3min`) start no date, and a
 //! day-month numeric pair (`09/01`) counts only as the whole text or next to a time, since
 //! "4/5 stars" is a rating.
@@ -892,7 +893,7 @@ impl<'s> Scanner<'_, 's, '_> {
             }) if !OK_AFTER.contains(&c) => return Group::Bad,
             _ => {}
         }
-        let day_first = self.ctx.day_first;
+        let day_first = self.ctx.day_first.unwrap_or(false);
         let order = |x: u32, z: u32| -> (u32, u32) {
             // (month, day)
             if sep == '.' || (x > 12 && z <= 12) {
@@ -1103,12 +1104,32 @@ impl<'s> Scanner<'_, 's, '_> {
                         }
                     }
                     '-' if t.spaced => j += 1,
+                    // "04-ago-2021", "13/Jan/2004": a day, a month name and a year glued by
+                    // one separator.
+                    '-' | '/'
+                        if s.day.is_some()
+                            && s.month.is_none()
+                            && s.year.is_none()
+                            && self.glued_sym(j + 2, c)
+                            && self
+                                .glued(j + 3)
+                                .is_some_and(|n| n.kind == Kind::Num && n.text.len() == 4)
+                            && let Some(m) = self
+                                .glued(j + 1)
+                                .filter(|n| n.kind == Kind::Word)
+                                .and_then(|n| lang::month_of(n.text, self.langs.trusting())) =>
+                    {
+                        // The shape leaves no doubt, so "ago"/"set"/"out" are months here.
+                        s.month = Some(m);
+                        j += 3;
+                    }
                     _ => break,
                 },
             }
         }
-        let (Some(month), Some(day)) = (s.month, s.day) else {
-            return None;
+        let month = s.month?;
+        let Some(day) = s.day else {
+            return self.month_year(&s, i, j, month);
         };
         if !self.clear_end(j, s.time.is_some()) {
             return None;
@@ -1142,6 +1163,27 @@ impl<'s> Scanner<'_, 's, '_> {
                 && self.glued_sym(k + 1, ':')
                 && self.glued(k + 2).is_some_and(|t| t.kind == Kind::Num)
         })
+    }
+
+    /// A month and a year without a day ("November 2003", "Nov. 2003", "noviembre de 2003",
+    /// "im November 2003"): 00:00 on the first of the month, `Month` precision. Only as the
+    /// whole date text — at most three label words before it ("Published", "Veröffentlicht
+    /// im"), no number before it and nothing but symbols after it: inside running prose a month
+    /// and a year is what the text talks about, not when it was written.
+    fn month_year(&self, s: &Slots, i: usize, j: usize, month: u32) -> Option<Stamp> {
+        let year = s.year?;
+        if s.time.is_some() || s.offset.is_some() || !self.only_symbols_from(j) {
+            return None;
+        }
+        let before = self.toks.get(..i)?;
+        if before.iter().any(|t| t.kind == Kind::Num)
+            || before.iter().filter(|t| t.kind == Kind::Word).count() > 3
+        {
+            return None;
+        }
+        let local = NaiveDate::from_ymd_opt(year, month, 1)?.and_time(NaiveTime::MIN);
+        let st = stamp_local(self.ctx, local, DatePrecision::Month)?;
+        not_future(st.utc, self.ctx.now).then_some(st)
     }
 
     fn resolve(&self, s: &Slots, month: u32, day: u32) -> Option<Stamp> {

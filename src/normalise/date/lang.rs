@@ -69,6 +69,15 @@ impl Langs {
         self.explicit && self.mask == l.bit() | Lang::En.bit()
     }
 
+    /// The same languages with their risky abbreviations allowed: for a month name in a shape
+    /// that can only be a date (`04-ago-2021`).
+    pub(super) fn trusting(self) -> Langs {
+        Langs {
+            explicit: true,
+            ..self
+        }
+    }
+
     pub(super) fn has(self, l: Lang) -> bool {
         self.mask & l.bit() != 0
     }

@@ -37,8 +37,10 @@ pub struct DateContext<'a> {
     /// Language hint (`en`, `es`, …) for month names and relative phrases; all known languages
     /// are tried when `None`.
     pub language: Option<&'a str>,
-    /// `09/01/2026` is 9 January when true.
-    pub day_first: bool,
+    /// `09/01/2026` is 9 January when `Some(true)`, 1 September when `Some(false)`; `None` when
+    /// the source does not say (month first, as US sites write — a post page may decide from
+    /// its declared language, see [`day_first_language`]).
+    pub day_first: Option<bool>,
     /// A strftime-like format (`date_format`) tried first.
     pub format: Option<&'a str>,
 }
@@ -50,10 +52,37 @@ impl DateContext<'static> {
             now,
             timezone: None,
             language: None,
-            day_first: false,
+            day_first: None,
             format: None,
         }
     }
+}
+
+/// Whether a page declaring the language tag `tag` (BCP 47 `en-GB`, or a locale `en_GB`, from
+/// `<html lang>`, `og:locale`, `content-language` …) writes an ambiguous numeric date such as
+/// `03/10/2023` day first. English reads month first unless its region writes day first (the
+/// UK, Ireland, Australia, New Zealand, India, South Africa …); a bare `en`, an unknown tag or
+/// a US/Canadian/Philippine region keeps month first. Every other language writes day first,
+/// except those that write the year first (Chinese, Japanese, Korean, Hungarian, Lithuanian,
+/// Mongolian), where a two-part order is no question of language.
+pub fn day_first_language(tag: &str) -> bool {
+    const EN_DAY_FIRST: [&str; 22] = [
+        "gb", "uk", "ie", "au", "nz", "in", "za", "sg", "my", "pk", "ng", "ke", "gh", "hk", "bd",
+        "lk", "mt", "cy", "zw", "ug", "tz", "jm",
+    ];
+    const YEAR_FIRST: [&str; 6] = ["zh", "ja", "ko", "hu", "lt", "mn"];
+    let mut parts = tag.trim().split(['-', '_']);
+    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    if primary == "en" {
+        // The region is the first two-letter subtag after the language (`en-Latn-GB`).
+        return parts
+            .find(|p| p.len() == 2)
+            .is_some_and(|r| EN_DAY_FIRST.contains(&r.to_ascii_lowercase().as_str()));
+    }
+    !YEAR_FIRST.contains(&primary.as_str())
 }
 
 /// Resolve a date as a human wrote it on a page ("Jan 9", "5 days ago", "ayer", "9 janvier
@@ -71,14 +100,18 @@ impl DateContext<'static> {
 ///   or 00:00 local) is not more than one day after `ctx.now`: `YearInferred`. (So on the evening
 ///   of 31 December, "Jan 1" is the coming day, within the tolerance.) "Dec 28" seen on
 ///   12 January is last year's; "Feb 29" seen in 2026 is 2024's.
+/// - A month and a year without a day ("November 2003", "Nov. 2003", "novembre 2003",
+///   "2003-11", "Veröffentlicht im November 2003") is 00:00 local on the first of the month,
+///   `Month` — only when it is the whole date text (a few label words before it at most): a
+///   month and year inside running prose is never taken.
 /// - Relative phrases are `Relative`. Seconds, minutes and hours ("3 hours ago", "just now")
 ///   give `now − amount` exactly. Days and coarser ("yesterday", "5 days ago", "2 weeks ago",
 ///   "1 month ago", "last week", "last monday") give 00:00 local on that local calendar day
 ///   (months by the calendar, the day clamped to the month's end); "yesterday at 14:30" gives
 ///   14:30 local on that day.
 /// - Numeric dates: `2026-01-09` is year first; `9.1.2026` is always day first (dots are not a
-///   US style); `09/01/2026` follows `ctx.day_first` unless one part is above 12 (without it,
-///   month first, as US sites write); two-digit years are 20xx below 50.
+///   US style); `09/01/2026` follows `ctx.day_first` unless one part is above 12 (when it is
+///   `None`, month first, as US sites write); two-digit years are 20xx below 50.
 /// - Anything more than one day after `ctx.now` is refused (`None`).
 pub fn parse_human_date(text: &str, ctx: &DateContext<'_>) -> Option<Stamp> {
     human::parse(text, ctx)

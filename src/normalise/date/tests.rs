@@ -2,7 +2,7 @@
 //! language, year rollover, DST edges, decoys and the future tolerance.
 
 use super::*;
-use crate::model::DatePrecision::{self, DateOnly, Exact, Relative, YearInferred};
+use crate::model::DatePrecision::{self, DateOnly, Exact, Month, Relative, YearInferred};
 
 /// A context: `now` in RFC 3339, an IANA zone (or `UTC`), a language hint.
 fn cx(now: &str, tz: &str, lang: Option<&'static str>) -> DateContext<'static> {
@@ -12,7 +12,7 @@ fn cx(now: &str, tz: &str, lang: Option<&'static str>) -> DateContext<'static> {
             .with_timezone(&Utc),
         timezone: (tz != "UTC").then(|| tz.parse().expect("IANA zone")),
         language: lang,
-        day_first: false,
+        day_first: None,
         format: None,
     }
 }
@@ -119,7 +119,7 @@ fn absolute_english_in_the_source_timezone() {
 fn numeric_dates_and_day_first() {
     let mf = cx("2026-10-15T12:00:00Z", "UTC", None);
     let df = DateContext {
-        day_first: true,
+        day_first: Some(true),
         ..mf
     };
     check(
@@ -245,7 +245,7 @@ fn localised_absolute_dates() {
 fn partial_dates_take_the_most_recent_year() {
     let c = cx("2026-01-12T15:00:00Z", "UTC", None);
     let df = DateContext {
-        day_first: true,
+        day_first: Some(true),
         ..c
     };
     check(
@@ -532,7 +532,7 @@ fn dst_edges() {
     );
     // Europe/Madrid: 2026-03-29 02:00 → 03:00; 2026-10-25 03:00 → 02:00.
     let m = DateContext {
-        day_first: true,
+        day_first: Some(true),
         ..cx("2026-12-01T12:00:00Z", "Europe/Madrid", Some("es"))
     };
     check(
@@ -721,7 +721,7 @@ fn never_panics() {
         cx("2026-01-09T12:00:00Z", "UTC", None),
         cx("2026-03-08T08:30:00Z", "America/Chicago", Some("en")),
         DateContext {
-            day_first: true,
+            day_first: Some(true),
             format: Some("%d %B"),
             ..cx("2026-01-01T00:00:00Z", "Pacific/Apia", Some("de"))
         },
@@ -804,4 +804,102 @@ fn never_panics() {
             }
         }
     }
+}
+
+#[test]
+fn month_and_year_have_month_precision() {
+    let c = cx("2026-03-15T12:00:00Z", "Europe/Paris", None);
+    check(
+        &c,
+        &[
+            ("November 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            ("Nov. 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            ("Nov 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            ("2003-11", st("2003-11-01T00:00:00+01:00", Month)),
+            ("novembre 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            ("noviembre de 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            ("im November 2003", st("2003-11-01T00:00:00+01:00", Month)),
+            (
+                "Veröffentlicht im Juni 2004",
+                st("2004-06-01T00:00:00+02:00", Month),
+            ),
+            (
+                "Published: June 2004",
+                st("2004-06-01T00:00:00+02:00", Month),
+            ),
+            ("giugno 2004", st("2004-06-01T00:00:00+02:00", Month)),
+            ("junho de 2004 |", st("2004-06-01T00:00:00+02:00", Month)),
+            // A day makes it a full date, as before.
+            ("9 November 2003", st("2003-11-09T00:00:00+01:00", DateOnly)),
+            // This month is not in the future.
+            ("March 2026", st("2026-03-01T00:00:00+01:00", Month)),
+        ],
+    );
+    none(
+        &[
+            // Running prose: the month is what the sentence is about.
+            "In November 2003 the company moved its offices to a new building",
+            "Sales rose 4% in November 2003",
+            // A time without a day is no date; a month to come is refused.
+            "November 2003 14:00",
+            "April 2026",
+        ],
+        &c,
+    );
+    // A full date in the same text wins over a month and year before it.
+    check(
+        &c,
+        &[(
+            "Archive: November 2003, posted 9 November 2003",
+            st("2003-11-09T00:00:00+01:00", DateOnly),
+        )],
+    );
+}
+
+#[test]
+fn day_first_from_the_page_language() {
+    for tag in [
+        "en-GB",
+        "en_GB",
+        "en-gb",
+        "en-AU",
+        "en-IE",
+        "en-NZ",
+        "en-IN",
+        "en-Latn-GB",
+        "fr",
+        "fr-CA",
+        "de-DE",
+        "es",
+        "it-IT",
+        "pt-BR",
+        "nl",
+        "pl",
+    ] {
+        assert!(day_first_language(tag), "{tag}");
+    }
+    for tag in [
+        "en", "en-US", "en_US", "en-CA", "en-PH", "", "x", "ja", "zh-CN", "ko", "hu", "*", "1234",
+    ] {
+        assert!(!day_first_language(tag), "{tag}");
+    }
+}
+
+#[test]
+fn day_month_name_year_glued_by_dashes() {
+    let c = cx("2026-03-15T12:00:00Z", "UTC", None);
+    check(
+        &c,
+        &[
+            (
+                "by Ana on 04-ago-2021 5:11:10",
+                st("2021-08-04T05:11:10Z", Exact),
+            ),
+            ("13-Jan-2004", st("2004-01-13T00:00:00Z", DateOnly)),
+            ("Posted 9-Mar-2024", st("2024-03-09T00:00:00Z", DateOnly)),
+            ("le 5/déc/2023", st("2023-12-05T00:00:00Z", DateOnly)),
+        ],
+    );
+    // A dash run that is not day-month-year stays refused.
+    none(&["04-ago", "item 4-may-be"], &c);
 }

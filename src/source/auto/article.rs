@@ -9,7 +9,7 @@
 //! |---|---|
 //! | title | the one `<h1>` a reader sees (logo/site-name/hidden/related `<h1>`s skipped; of several, the one whose class names it the title; else the one title-classed `<h2>`) → JSON-LD `headline`/`name` → `og:title`/`twitter:title`/DC → microdata `headline` → `h-entry` `p-name` → `<title>`; site-name prefixes/suffixes cut (when the other part names og:site_name, the JSON-LD publisher/`WebSite` or the host), an `<h1>` that matches preferred, the metadata's casing kept for a capitals or lower-case `<h1>`, short `| Section` and `- Part 1` tails cut, mojibake repaired |
 //! | authors | JSON-LD `author` (strings, `Person`/`Organization` objects, arrays, `@id` references) → `<meta name=author>`/`article:author` (never URLs)/DC/parsely, then a `twitter:label`/`twitter:data` "Written by" pair → microdata `author` → `h-entry` `p-author` → visible byline ("Writer: NAME" avatar alt, `rel=author`, byline classes, "By/Von/Por/Par NAME", "Contributors:") → an author card or author-archive link (see `author`) |
-//! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …"/"Written by …" label with its date anywhere → a date in the URL path → an "Updated …" date-ish text; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
+//! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …"/"Written by …" label with its date anywhere → a date in the URL path → an "Updated …" date-ish text → the machine modified date → a "Last updated: …" line anywhere; ambiguous numeric dates (`03/10/2023`) day-first when the source does not set `day_first` and the page's language writes them so; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
 //! | updated | JSON-LD `dateModified` → `article:modified_time`/`og:updated_time` → microdata → `h-entry` |
 //! | image | JSON-LD `image` → `og:image`/`twitter:image` → the first image of the body |
 //! | language | JSON-LD `inLanguage` → `<html lang>` → `og:locale`/`content-language` |
@@ -26,7 +26,7 @@ mod meta;
 mod title;
 
 use crate::model::{Person, Stamp};
-use crate::normalise::date::{DateContext, parse_human_date};
+use crate::normalise::date::{DateContext, day_first_language, parse_human_date};
 use crate::normalise::{canonical_link, clean_text, sanitise_html};
 use meta::Fields;
 use scraper::{Html, Selector};
@@ -243,7 +243,24 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     }
 
     // Dates. The date shown beside the headline is the one readers (and feeds) go by,
-    // weighed against the metadata's (see `dateline::published`).
+    // weighed against the metadata's (see `dateline::published`). A source that does not say
+    // how it orders `03/10/2023` reads it as the page's declared language writes it.
+    let language: Option<String> = ld
+        .language
+        .as_deref()
+        .or(tags.language.as_deref())
+        .map(clean_text)
+        .filter(|l| !l.is_empty() && l.len() < 36);
+    let page_dates = DateContext {
+        day_first: dates.day_first.or_else(|| {
+            language
+                .as_deref()
+                .is_some_and(day_first_language)
+                .then_some(true)
+        }),
+        ..*dates
+    };
+    let dates = &page_dates;
     let updated = layers
         .iter()
         .filter_map(|l| l.updated.as_deref())
@@ -254,13 +271,21 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         published = byline::visible_date(&doc, dates, false);
     }
     if published.is_none() {
-        published = dateline::labelled_date(&doc, dates);
+        published = dateline::labelled_date(&doc, dates, false);
     }
     if published.is_none() {
         published = byline::url_date(page_url, dates);
     }
     if published.is_none() {
         published = byline::visible_date(&doc, dates, true);
+    }
+    // Nothing states the publication: the page's last update is the best date it gives — the
+    // machine one, else a "Last updated: …" line anywhere outside widgets and footers.
+    if published.is_none() {
+        published = updated;
+    }
+    if published.is_none() {
+        published = dateline::labelled_date(&doc, dates, true);
     }
     if published.is_none() {
         diagnostics.push("no publication date found".into());
@@ -315,12 +340,6 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
             html.get(start..end)
                 .map(|s| html_escape::decode_html_entities(s).into_owned())
         });
-    let language = ld
-        .language
-        .as_deref()
-        .or(tags.language.as_deref())
-        .map(clean_text)
-        .filter(|l| !l.is_empty() && l.len() < 36);
     let canonical = tags
         .canonical
         .as_deref()
@@ -391,7 +410,7 @@ mod tests {
             now: chrono::Utc::now(),
             timezone: None,
             language: None,
-            day_first: false,
+            day_first: None,
             format: None,
         }
     }

@@ -246,7 +246,7 @@ pub fn date_context(source: &SourceConfig, now: DateTime<Utc>) -> (DateContext<'
             now,
             timezone,
             language: source.language.as_deref(),
-            day_first: source.day_first.unwrap_or(false),
+            day_first: source.day_first,
             format: source.date_format.as_deref(),
         },
         problems,

@@ -10,7 +10,7 @@ fn ctx() -> DateContext<'static> {
         now: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
         timezone: None,
         language: None,
-        day_first: false,
+        day_first: None,
         format: None,
     }
 }
@@ -238,7 +238,7 @@ fn date_format_and_timezone_read_odd_dates() {
     let dates = DateContext {
         timezone: Some(chrono_tz::Europe::Berlin),
         format: Some("%d.%m.%Y"),
-        day_first: true,
+        day_first: Some(true),
         ..ctx()
     };
     let page = extract_items(

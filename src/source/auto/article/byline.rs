@@ -508,7 +508,7 @@ mod tests {
             now: chrono::Utc::now(),
             timezone: None,
             language: None,
-            day_first: false,
+            day_first: None,
             format: None,
         };
         let d = visible_date(&doc, &ctx, false).map(|s| s.utc.to_rfc3339());
@@ -530,7 +530,7 @@ mod tests {
                 .unwrap_or_else(|_| unreachable!()),
             timezone: None,
             language: None,
-            day_first: false,
+            day_first: None,
             format: None,
         }
     }

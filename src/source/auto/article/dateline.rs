@@ -2,9 +2,11 @@
 //! machine dates of the metadata layers. [`header_dates`] reads every short date-like text run
 //! (or `<time>`) near the headline and tells whether the page labels it as an update ("Updated
 //! …", `class="updated"`, `itemprop="dateModified"`); [`published`] picks the published
-//! instant from those and the metadata; [`labelled_date`] finds a "Published …"/"Posted on …"
-//! line anywhere outside comments and widgets (author boxes at the end of a post) when nothing
-//! else gave a date.
+//! instant from those and the metadata (a year-less, relative or month-only dateline never
+//! overrides a machine date); [`labelled_date`] finds a "Published …"/"Posted on …" line — or,
+//! as the very last resort, a "Last updated: …" line — anywhere outside comments and widgets
+//! (author boxes at the end of a post) when nothing else gave a date. An `<aside>` beside the
+//! headline holding only a date is the post's meta, not a sidebar.
 
 use super::byline::{
     box_hint, in_comments, in_furniture, local_day, section_ancestors, section_tokens,
@@ -191,7 +193,9 @@ fn in_other_posts(e: ElementRef<'_>) -> bool {
 
 /// Whether a text run near the headline sits in furniture *below* the box it shares with the
 /// headline: a wrapper around both the headline and the run (`class="story-sidebar-mode"` on
-/// the whole post) says nothing about the run.
+/// the whole post) says nothing about the run. An `<aside>` beside the headline that holds no
+/// more than a dateline's worth of text (`<aside><time>June 6, 2021</time></aside>`) is the
+/// post's meta, not a sidebar.
 fn apart_from_headline(run: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId]) -> bool {
     std::iter::once(run)
         .chain(run.ancestors().filter_map(ElementRef::wrap))
@@ -199,7 +203,16 @@ fn apart_from_headline(run: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId])
         .take_while(|a| {
             !matches!(a.value().name(), "body" | "html") && !headline_boxes.contains(&a.id())
         })
-        .any(furniture_box)
+        .any(|a| furniture_box(a) && !meta_aside(a, headline_boxes))
+}
+
+/// An `<aside>` whose parent is one of the headline's three nearest boxes and whose own text is
+/// short (a date, a reading time): post meta beside the headline.
+fn meta_aside(a: ElementRef<'_>, headline_boxes: &[ego_tree::NodeId]) -> bool {
+    let near = headline_boxes.get(1..4).unwrap_or(&[]);
+    a.value().name() == "aside"
+        && a.parent().is_some_and(|p| near.contains(&p.id()))
+        && a.text().map(|t| t.trim().len()).sum::<usize>() <= 40
 }
 
 /// The dates a reader sees next to the headline, nearest first: the short date-like texts (or
@@ -318,8 +331,10 @@ pub fn header_dates(doc: &Html, headline: Option<&str>, dates: &DateContext<'_>)
 /// "Published on 9 January 2026", "Posted on" with a date in the next element, "Written by
 /// NAME" with a date in the next element: a date the page labels as its publication's, anywhere
 /// outside comments, navigation, footers and lists of other posts (author boxes after the post
-/// carry them). The first wins.
-pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
+/// carry them). The first wins. With `updates`, the labels are update labels instead ("Last
+/// updated: …", "Page updated", "Aktualisiert am …"): the last resort of a page that states no
+/// other date.
+pub fn labelled_date(doc: &Html, dates: &DateContext<'_>, updates: bool) -> Option<Stamp> {
     static SHORT: LazyLock<Selector> = LazyLock::new(|| {
         sel("p, span, div, li, small, time, dt, dd, th, td, h3, h4, h5, h6, strong, em, b, label")
     });
@@ -327,7 +342,15 @@ pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
         regex::Regex::new(r"(?i)^\s*(?:written|posted|published)\s+by\b")
             .unwrap_or_else(|_| unreachable!("static regex"))
     });
+    let starts_updated = |t: &str| {
+        UPDATED_WORD
+            .find(t)
+            .is_some_and(|m| t.get(..m.start()).is_some_and(|b| b.trim().len() <= 12))
+    };
     let starts_published = |t: &str| {
+        if updates {
+            return starts_updated(t);
+        }
         (PUBLISHED_WORD
             .find(t)
             .is_some_and(|m| t.get(..m.start()).is_some_and(|b| b.trim().len() <= 12))
@@ -358,11 +381,15 @@ pub fn labelled_date(doc: &Html, dates: &DateContext<'_>) -> Option<Stamp> {
             if c.len() > 80 || !c.chars().any(|ch| ch.is_ascii_digit()) {
                 continue;
             }
-            let c = PUBLISHED_WORD.replace(&c, "");
+            let c = if updates {
+                UPDATED_WORD.replace(&c, "")
+            } else {
+                PUBLISHED_WORD.replace(&c, "")
+            };
             if let Some(s) = parse_human_date(strip_date_label(c.trim()), dates).filter(|s| {
                 !matches!(
                     s.precision,
-                    DatePrecision::Relative | DatePrecision::YearInferred
+                    DatePrecision::Relative | DatePrecision::YearInferred | DatePrecision::Month
                 )
             }) {
                 return Some(s);
@@ -431,7 +458,7 @@ pub fn published(
     let inexact = |s: &Stamp| {
         matches!(
             s.precision,
-            DatePrecision::YearInferred | DatePrecision::Relative
+            DatePrecision::YearInferred | DatePrecision::Relative | DatePrecision::Month
         )
     };
     let parse_all = |raws: Vec<&String>| -> Vec<Stamp> {
@@ -646,29 +673,126 @@ mod tests {
         let html = r#"<body><article><p>Body text.</p><div class="meta"><span>Posted on</span> <span>April 13, 2023</span></div></article>
 <aside class="related"><p>Published March 1, 2026</p></aside></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2023-04-13")
         );
         // A label heading and the date in the next element, in a post-meta `<aside>`.
         let html = r#"<body><article><p>Body text.</p></article><aside class="insight__meta"><div><h3>Published</h3>
 <p><time datetime="2024-08-30T12:00:00Z">August 30, 2024</time></p></div></aside></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-08-30")
         );
         let html = r#"<body><aside class="related"><p>Published March 1, 2026</p></aside><p>Published August 30, 2024</p></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-08-30")
         );
         // A byline at the end of the post with the date beside it.
         let html = r#"<body><p>Body text.</p><div><p>Written by <a href="/a">Ann Lee and Bo Chen</a></p><p>April 8, 2024</p></div></body>"#;
         assert_eq!(
-            day(labelled_date(&doc(html), &ctx())).as_deref(),
+            day(labelled_date(&doc(html), &ctx(), false)).as_deref(),
             Some("2024-04-08")
         );
         // An update label, or a publication word inside prose, is not a publication date.
         let html = r#"<body><p>Last updated and published again on May 2, 2024</p><p>The study was published in 2019 by the team of researchers at the lab.</p></body>"#;
-        assert_eq!(day(labelled_date(&doc(html), &ctx())), None);
+        assert_eq!(day(labelled_date(&doc(html), &ctx(), false)), None);
+    }
+
+    fn extracted_day(html: &str, dates: &DateContext<'_>) -> Option<String> {
+        let url = url::Url::parse("https://news.example/a").unwrap_or_else(|_| unreachable!());
+        day(crate::source::auto::article::extract_article(html, &url, dates).published)
+    }
+
+    #[test]
+    fn an_ambiguous_numeric_dateline_follows_the_page_language() {
+        let page = |lang: &str| {
+            format!(
+                r#"<html{lang}><body><article><h1>The Post</h1><p class="date">03/10/2023</p>
+<p>Some text of the article that is long enough to be the body of this post.</p></article></body></html>"#
+            )
+        };
+        let c = ctx();
+        for (lang, want) in [
+            (r#" lang="en-GB""#, "2023-10-03"),
+            (r#" lang="fr""#, "2023-10-03"),
+            (r#" lang="de-AT""#, "2023-10-03"),
+            (r#" lang="en-US""#, "2023-03-10"),
+            (r#" lang="en""#, "2023-03-10"),
+            ("", "2023-03-10"),
+        ] {
+            assert_eq!(
+                extracted_day(&page(lang), &c).as_deref(),
+                Some(want),
+                "{lang}"
+            );
+        }
+        // og:locale counts when there is no `<html lang>`.
+        let og = r#"<html><head><meta property="og:locale" content="en_AU"></head><body><article>
+<h1>The Post</h1><p class="date">03/10/2023</p><p>Some text of the article.</p></article></body></html>"#;
+        assert_eq!(extracted_day(og, &c).as_deref(), Some("2023-10-03"));
+        // The source's own `day_first` always wins over the page's language.
+        let month_first = DateContext {
+            day_first: Some(false),
+            ..c
+        };
+        assert_eq!(
+            extracted_day(&page(r#" lang="en-GB""#), &month_first).as_deref(),
+            Some("2023-03-10")
+        );
+        let day_first = DateContext {
+            day_first: Some(true),
+            ..c
+        };
+        assert_eq!(
+            extracted_day(&page(r#" lang="en-US""#), &day_first).as_deref(),
+            Some("2023-10-03")
+        );
+    }
+
+    #[test]
+    fn an_update_is_the_last_resort_of_a_page_with_no_publication_date() {
+        let c = ctx();
+        let body =
+            "<p>Some text of the article that is long enough to be the body of this post.</p>";
+        // Only a machine modified date.
+        let machine = format!(
+            r#"<html><head><meta property="article:modified_time" content="2023-06-12T10:39:42+00:00"></head><body><article><h1>The Post</h1>{body}</article></body></html>"#
+        );
+        assert_eq!(extracted_day(&machine, &c).as_deref(), Some("2023-06-12"));
+        // Only a "Last updated" line, away from the headline.
+        let line = format!(
+            r#"<html><body><article><h1>The Post</h1>{body}{body}</article><div class="main"><p style="text-align:right">Last updated: November 13, 2025</p></div></body></html>"#
+        );
+        assert_eq!(extracted_day(&line, &c).as_deref(), Some("2025-11-13"));
+        // A publication date anywhere still comes first.
+        let both = format!(
+            r#"<html><head><meta property="article:modified_time" content="2023-06-12T10:39:42+00:00"></head><body><article><h1>The Post</h1>{body}<p>Published on 2 May 2021</p></article></body></html>"#
+        );
+        assert_eq!(extracted_day(&both, &c).as_deref(), Some("2021-05-02"));
+        // An update line in the footer is not this page's.
+        let footer = format!(
+            r#"<html><body><article><h1>The Post</h1>{body}</article><footer><p>Last updated: November 13, 2025</p></footer></body></html>"#
+        );
+        assert_eq!(extracted_day(&footer, &c), None);
+    }
+
+    #[test]
+    fn a_dateline_aside_beside_the_headline_is_post_meta() {
+        let page = |aside: &str| {
+            format!(
+                r#"<html><body><article>{aside}<h2>The Post</h2><p>Some text of the article that is long enough to be the body.</p></article></body></html>"#
+            )
+        };
+        assert_eq!(
+            pick(
+                &page(r#"<aside><time datetime="2021-06-06">June 6, 2021</time></aside>"#),
+                &[]
+            ),
+            Some("2021-06-06".into())
+        );
+        // A sidebar with more in it stays furniture.
+        let sidebar = r#"<aside><h3>Recent posts</h3><p>Another post about something else entirely</p><time datetime="2020-01-02">January 2, 2020</time></aside>"#;
+        assert_eq!(pick(&page(sidebar), &[]), None);
     }
 }
