@@ -177,12 +177,12 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         &[site_name.clone(), ld.site_name.as_deref().map(clean_text)],
         page_url.host_str(),
     );
-    let h1s = title::headlines(&doc, &sites);
+    let headings = title::shown_headings(&doc, &sites);
     let candidates: Vec<Option<String>> = layers
         .iter()
         .map(|l| l.title.as_deref().map(clean_text))
         .collect();
-    let title = title::choose(&candidates, html_title.as_deref(), &h1s, &sites)
+    let title = title::choose(&candidates, html_title.as_deref(), &headings, &sites)
         .map(|t| {
             // Entities encoded twice ("&amp;#8230;") show up as "&#8230;" in the text.
             if t.contains('&') && t.contains(';') {
@@ -195,6 +195,12 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     if title.is_none() {
         diagnostics.push("no title found".into());
     }
+    // The headline element the dateline sits beside: the page's one `<h1>` even where the
+    // title was taken from the metadata.
+    let anchor = match headings.h1s.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => title.as_deref(),
+    };
 
     // Authors.
     // An organisation (or the site's own name) as author yields to a person named later.
@@ -248,7 +254,7 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         .iter()
         .filter_map(|l| l.updated.as_deref())
         .find_map(|raw| parse_human_date(&clean_text(raw), dates));
-    let shown = dateline::header_dates(&doc, title.as_deref(), dates);
+    let shown = dateline::header_dates(&doc, anchor, dates);
     let mut published = dateline::published(&layers, &shown, dates, &mut diagnostics);
     if published.is_none() {
         published = byline::visible_date(&doc, dates, false);
