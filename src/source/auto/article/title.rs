@@ -2,8 +2,11 @@
 //! "Site - Title" or "Title – Site"; the part that names the site (og:site_name, the JSON-LD
 //! publisher or `WebSite`, the host name) is cut, and an `<h1>` that matches a part of the
 //! `<title>` is preferred to a guess. [`headlines`] reads the page's `<h1>`s as a reader sees
-//! them: the site's logo or name, screen-reader-only headings, navigation and related-post
-//! widgets are not the post's headline.
+//! them: the site's logo or name, screen-reader-only headings, navigation, dialogs and
+//! related-post widgets are not the post's headline. The one `<h1>` left is the headline unless
+//! the metadata says better: a title two sources agree on wins over an `<h1>` that is a one- or
+//! two-word section label or when the page also shows it as an `<h2>`; characters the page
+//! lost (`?` for `'s`), styling capitals and a description set as the `<h1>` yield too.
 
 use super::byline::{section_ancestors, section_tokens};
 use scraper::{ElementRef, Html, Selector};
