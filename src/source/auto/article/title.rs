@@ -104,6 +104,13 @@ pub fn choose(
     shown: &Shown,
     sites: &[String],
 ) -> Option<String> {
+    // Mojibake repaired first, so that a site name in it ("JOHNSONâ€™S") is recognised.
+    let repaired: Vec<Option<String>> = candidates
+        .iter()
+        .map(|c| c.as_deref().map(fix_mojibake))
+        .collect();
+    let title_repaired = html_title.map(fix_mojibake);
+    let (candidates, html_title) = (repaired.as_slice(), title_repaired.as_deref());
     let t = choose_headline(candidates, html_title, shown, sites)?;
     // A metadata headline cut short (`headline` has a length limit in some plugins): the
     // longer title it starts is the whole headline.
@@ -272,6 +279,14 @@ fn choose_headline(
         if let Some(agreed) = agreed_title(&stripped)
             && squash(agreed) != sh
         {
+            // Capitals are display styling: an all-capitals `<h1>` that no metadata writes in
+            // capitals yields to the title the metadata agrees on.
+            if only.chars().filter(|c| c.is_alphabetic()).count() >= 8
+                && !only.chars().any(char::is_lowercase)
+                && agreed.chars().any(char::is_lowercase)
+            {
+                return Some(agreed.to_string());
+            }
             // The metadata title is itself shown as a heading on the page (a section or the
             // comments repeat it): the `<h1>` is a banner, a section name or a pull quote.
             if shown.h2s.iter().any(|h| squash(h) == squash(agreed)) {
@@ -917,6 +932,28 @@ mod tests {
             )
             .as_deref(),
             Some("CONSULTING VS. INSURANCE")
+        );
+        // Capitals that differ from an agreed metadata title are display styling too.
+        assert_eq!(
+            choose_h1s(
+                &[Some("Consulting: Our Best Practices | Site".into())],
+                Some("Consulting: Our Best Practices | Site"),
+                &["SUPPORTING CONSULTING".to_string()],
+                &sites
+            )
+            .as_deref(),
+            Some("Consulting: Our Best Practices")
+        );
+        // A site name in mojibake is still the site's name.
+        let brand = site_names(&[Some("Acme\u{2019}s".into())], Some("x.example"));
+        let shown = Shown {
+            h1s: vec!["Sleep Training".into()],
+            h2s: vec!["How To Get Toddlers To Sleep".into()],
+        };
+        let meta = "How To Get Toddlers To Sleep | Acme\u{e2}\u{20ac}\u{2122}s";
+        assert_eq!(
+            choose(&[Some(meta.into())], Some(meta), &shown, &brand).as_deref(),
+            Some("How To Get Toddlers To Sleep")
         );
         // A description set as the `<h1>` yields to the metadata headline.
         let blurb = "Learn which renovations pay back the most? Get expert tips on how to work out the return of a project, and everything else you need to know before you start one.";
