@@ -461,9 +461,10 @@ fn is_site_or_hidden(h: ElementRef<'_>) -> bool {
     })
 }
 
-/// Whether a heading sits in navigation, a footer, an aside or a related-posts widget. Layout
-/// wrappers named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the
-/// elements themselves and "related"/"recent" boxes count.
+/// Whether a heading sits in navigation, a footer, an aside, a related-posts widget or a dialog
+/// (`<dialog>`, `role=dialog`, `modal…`/`…-modal` boxes: sign-up pop-ups). Layout wrappers
+/// named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the elements
+/// themselves and "related"/"recent" boxes count.
 fn in_page_furniture(h: ElementRef<'_>) -> bool {
     section_ancestors(h).any(|a| {
         let v = a.value();
