@@ -7,7 +7,7 @@
 //!
 //! | field | chain |
 //! |---|---|
-//! | title | the one `<h1>` a reader sees (logo/site-name/hidden/related `<h1>`s skipped; of several, the one whose class names it the title; else the one title-classed `<h2>`) → JSON-LD `headline`/`name` → `og:title`/`twitter:title`/DC → microdata `headline` → `h-entry` `p-name` → `<title>`; site-name prefixes/suffixes cut (when the other part names og:site_name, the JSON-LD publisher/`WebSite` or the host), an `<h1>` that matches preferred, the metadata's casing kept for a capitals or lower-case `<h1>`, short `| Section` and `- Part 1` tails cut, mojibake repaired |
+//! | title | the one `<h1>` a reader sees (logo/site-name/hidden/related `<h1>`s skipped; of several, the one whose class names it the title; else the one title-classed `<h2>`) → JSON-LD `headline`/`name` → `og:title`/`twitter:title`/DC → microdata `headline` → `h-entry` `p-name` → `<title>`; site-name prefixes/suffixes cut (when the other part names og:site_name, the JSON-LD publisher/`WebSite` or the host), an `<h1>` that matches preferred, the metadata's casing kept for a capitals or lower-case `<h1>`, a title two metadata sources agree on preferred to a one- or two-word label `<h1>` or when an `<h2>` repeats it, short `| Section` and `- Part 1` tails cut, mojibake repaired |
 //! | authors | JSON-LD `author` (strings, `Person`/`Organization` objects, arrays, `@id` references) → `<meta name=author>`/`article:author` (never URLs)/DC/parsely, then a `twitter:label`/`twitter:data` "Written by" pair → microdata `author` → `h-entry` `p-author` → visible byline ("Writer: NAME" avatar alt, `rel=author`, byline classes, "By/Von/Por/Par NAME", "Contributors:") → an author card or author-archive link (see `author`) |
 //! | published | the dateline beside the headline ([`dateline`]) weighed against the machine dates — JSON-LD `datePublished` (then `dateCreated`, `uploadDate`) → `article:published_time`, DC, parsely/sailthru dates → microdata `datePublished` → `h-entry` `dt-published`: a shown day keeps the machine instant of that day (a modified instant only when that is the day shown), a dateline labelled as an update never replaces a machine published date; then `<time datetime>` → date-like text in date-ish elements → a "Published …"/"Written by …" label with its date anywhere → a date in the URL path → an "Updated …" date-ish text → the machine modified date → a "Last updated: …" line anywhere; ambiguous numeric dates (`03/10/2023`) day-first when the source does not set `day_first` and the page's language writes them so; never inside comments or related-post widgets; all through the date engine (so an offset is kept and the precision recorded) |
 //! | updated | JSON-LD `dateModified` → `article:modified_time`/`og:updated_time` → microdata → `h-entry` |
@@ -177,12 +177,12 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         &[site_name.clone(), ld.site_name.as_deref().map(clean_text)],
         page_url.host_str(),
     );
-    let h1s = title::headlines(&doc, &sites);
+    let headings = title::shown_headings(&doc, &sites);
     let candidates: Vec<Option<String>> = layers
         .iter()
         .map(|l| l.title.as_deref().map(clean_text))
         .collect();
-    let title = title::choose(&candidates, html_title.as_deref(), &h1s, &sites)
+    let title = title::choose(&candidates, html_title.as_deref(), &headings, &sites)
         .map(|t| {
             // Entities encoded twice ("&amp;#8230;") show up as "&#8230;" in the text.
             if t.contains('&') && t.contains(';') {
@@ -195,6 +195,12 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
     if title.is_none() {
         diagnostics.push("no title found".into());
     }
+    // The headline element the dateline sits beside: the page's one `<h1>` even where the
+    // title was taken from the metadata.
+    let anchor = match headings.h1s.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => title.as_deref(),
+    };
 
     // Authors.
     // An organisation (or the site's own name) as author yields to a person named later.
@@ -265,7 +271,7 @@ pub fn extract_article(html: &str, page_url: &url::Url, dates: &DateContext<'_>)
         .iter()
         .filter_map(|l| l.updated.as_deref())
         .find_map(|raw| parse_human_date(&clean_text(raw), dates));
-    let shown = dateline::header_dates(&doc, title.as_deref(), dates);
+    let shown = dateline::header_dates(&doc, anchor, dates);
     let mut published = dateline::published(&layers, &shown, dates, &mut diagnostics);
     if published.is_none() {
         published = byline::visible_date(&doc, dates, false);

@@ -2,8 +2,11 @@
 //! "Site - Title" or "Title – Site"; the part that names the site (og:site_name, the JSON-LD
 //! publisher or `WebSite`, the host name) is cut, and an `<h1>` that matches a part of the
 //! `<title>` is preferred to a guess. [`headlines`] reads the page's `<h1>`s as a reader sees
-//! them: the site's logo or name, screen-reader-only headings, navigation and related-post
-//! widgets are not the post's headline.
+//! them: the site's logo or name, screen-reader-only headings, navigation, dialogs and
+//! related-post widgets are not the post's headline. The one `<h1>` left is the headline unless
+//! the metadata says better: a title two sources agree on wins over an `<h1>` that is a one- or
+//! two-word section label or when the page also shows it as an `<h2>`; characters the page
+//! lost (`?` for `'s`), styling capitals and a description set as the `<h1>` yield too.
 
 use super::byline::{section_ancestors, section_tokens};
 use scraper::{ElementRef, Html, Selector};
@@ -56,6 +59,15 @@ pub fn site_names(declared: &[Option<String>], host: Option<&str>) -> Vec<String
 /// Cut a site-name prefix or suffix (up to two, "Title | Section | Site").
 pub fn strip_site(title: &str, sites: &[String]) -> String {
     let mut t = title.trim().to_string();
+    // "example.com Headline": a host name set before the headline without a separator.
+    if let Some(rest) = sites.iter().filter(|s| s.contains('.')).find_map(|s| {
+        t.get(..s.len())
+            .filter(|p| p.eq_ignore_ascii_case(s))
+            .and_then(|_| t[s.len()..].strip_prefix(' '))
+    }) && rest.split_whitespace().count() >= 2
+    {
+        t = rest.trim().to_string();
+    }
     for _ in 0..2 {
         let mut changed = false;
         for sep in SEPARATORS {
@@ -84,14 +96,22 @@ pub fn strip_site(title: &str, sites: &[String]) -> String {
 }
 
 /// Choose the headline. `candidates` are in chain order (JSON-LD headline, og:title, microdata,
-/// h-entry, `<title>`), already plain text; `h1s` are the page's `<h1>` texts.
+/// h-entry, `<title>`), already plain text; `shown` holds the page's `<h1>` and `<h2>` texts
+/// ([`shown_headings`]).
 pub fn choose(
     candidates: &[Option<String>],
     html_title: Option<&str>,
-    h1s: &[String],
+    shown: &Shown,
     sites: &[String],
 ) -> Option<String> {
-    let t = choose_headline(candidates, html_title, h1s, sites)?;
+    // Mojibake repaired first, so that a site name in it ("JOHNSONâ€™S") is recognised.
+    let repaired: Vec<Option<String>> = candidates
+        .iter()
+        .map(|c| c.as_deref().map(fix_mojibake))
+        .collect();
+    let title_repaired = html_title.map(fix_mojibake);
+    let (candidates, html_title) = (repaired.as_slice(), title_repaired.as_deref());
+    let t = choose_headline(candidates, html_title, shown, sites)?;
     // A metadata headline cut short (`headline` has a length limit in some plugins): the
     // longer title it starts is the whole headline.
     let t = if t.chars().count() >= 100 || t.ends_with('…') || t.ends_with("...") {
@@ -108,7 +128,28 @@ pub fn choose(
     } else {
         t
     };
-    Some(cut_label_tail(&cut_short_pipe_tail(&fix_mojibake(&t))))
+    Some(ascii_fullwidth(&cut_label_tail(&cut_short_pipe_tail(
+        &fix_mojibake(&t),
+    ))))
+}
+
+/// Full-width forms of ASCII punctuation and letters (`？`, `！`, `：`) typed into a headline in a
+/// Latin script are the plain characters; in text with CJK characters they are the script's own.
+fn ascii_fullwidth(text: &str) -> String {
+    let wide = |c: char| ('\u{ff01}'..='\u{ff5e}').contains(&c);
+    let cjk = |c: char| matches!(c, '\u{3000}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}');
+    if !text.chars().any(wide) || text.chars().any(cjk) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if wide(c) {
+                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// UTF-8 read as Windows-1252 somewhere upstream ("Investorâ€™s"): encoded back to those
@@ -164,9 +205,10 @@ fn cut_short_pipe_tail(title: &str) -> String {
 fn choose_headline(
     candidates: &[Option<String>],
     html_title: Option<&str>,
-    h1s: &[String],
+    shown: &Shown,
     sites: &[String],
 ) -> Option<String> {
+    let h1s = shown.h1s.as_slice();
     let h1_match = |t: &str| {
         let st = squash(t);
         h1s.iter()
@@ -178,6 +220,7 @@ fn choose_headline(
         && only.chars().count() >= 8
         && only.chars().count() <= 300
         && !names_site(only, sites)
+        && !is_description(only)
     {
         // A site name glued to the headline itself ("Headline – Site").
         let only = &strip_site(only, sites);
@@ -200,8 +243,10 @@ fn choose_headline(
             return Some(c);
         }
         // An all-capitals headline is usually styling: the metadata title with the same
-        // letters keeps the author's casing.
+        // letters keeps the author's casing — unless a metadata title is written in the same
+        // capitals, which makes them the author's.
         if !only.chars().any(char::is_lowercase)
+            && !stripped.iter().any(|c| c == only)
             && let Some(c) = stripped
                 .iter()
                 .find(|c| squash(c) == sh && c.chars().any(char::is_lowercase))
@@ -225,6 +270,36 @@ fn choose_headline(
                 && is_kicker(only[..only.len() - c.len()].trim())
         }) {
             return Some(c.clone());
+        }
+        // A character lost to a wrong encoding ("Beginner? Guide", "Caf\u{fffd}"): the metadata
+        // title that reads the same around it has the character.
+        if let Some(c) = stripped.iter().find(|c| lost_character(only, c)) {
+            return Some(c.clone());
+        }
+        if let Some(agreed) = agreed_title(&stripped)
+            && squash(agreed) != sh
+        {
+            // Capitals are display styling: an all-capitals `<h1>` that no metadata writes in
+            // capitals yields to the title the metadata agrees on.
+            if only.chars().filter(|c| c.is_alphabetic()).count() >= 8
+                && !only.chars().any(char::is_lowercase)
+                && agreed.chars().any(char::is_lowercase)
+            {
+                return Some(agreed.to_string());
+            }
+            // The metadata title is itself shown as a heading on the page (a section or the
+            // comments repeat it): the `<h1>` is a banner, a section name or a pull quote.
+            if shown.h2s.iter().any(|h| squash(h) == squash(agreed)) {
+                return Some(agreed.to_string());
+            }
+            // A one- or two-word `<h1>` beside a longer agreed title is a section label
+            // ("Index funds", "M&A Updates"), not the post's headline.
+            if only.split_whitespace().count() <= 2
+                && agreed.split_whitespace().count() >= 3
+                && !only.chars().any(|c| c.is_ascii_digit())
+            {
+                return Some(agreed.to_string());
+            }
         }
         return Some(only.clone());
     }
@@ -250,6 +325,54 @@ fn choose_headline(
         return Some(h);
     }
     Some(strip_site(title, sites))
+}
+
+/// The first site-stripped metadata title that a second source repeats (`og:title` and
+/// `<title>`, JSON-LD and `og:title`…), of two words or more.
+fn agreed_title(stripped: &[String]) -> Option<&str> {
+    stripped.iter().enumerate().find_map(|(i, c)| {
+        let k = squash(c);
+        (c.split_whitespace().count() >= 2
+            && stripped
+                .iter()
+                .enumerate()
+                .any(|(j, d)| j != i && squash(d) == k))
+        .then_some(c.as_str())
+    })
+}
+
+/// Two titles equal but where `shown` has `?` or U+FFFD for one to three characters of `meta`
+/// (characters the page's encoding lost: "Beginner? Guide" for "Beginner's Guide").
+fn lost_character(shown: &str, meta: &str) -> bool {
+    fn walk(a: &[char], b: &[char], lost: bool) -> bool {
+        match (a.split_first(), b.split_first()) {
+            (None, None) => lost,
+            (Some((x, ra)), Some((y, rb))) => {
+                if x == y && walk(ra, rb, lost) {
+                    return true;
+                }
+                matches!(x, '?' | '\u{fffd}')
+                    && (1..=3).any(|k| {
+                        k <= b.len()
+                            && b[..k].iter().all(|c| !c.is_whitespace() && *c != *x)
+                            && walk(ra, &b[k..], true)
+                    })
+            }
+            _ => false,
+        }
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (shown.chars().collect(), meta.chars().collect());
+    let marks = a.iter().filter(|c| matches!(c, '?' | '\u{fffd}')).count();
+    a.len() >= 10 && a.len() <= 300 && marks <= 3 && walk(&a, &b, false)
+}
+
+/// A description set as the `<h1>`: long, and two sentences or more.
+fn is_description(text: &str) -> bool {
+    let sentences = text
+        .split_inclusive(['.', '?', '!'])
+        .filter(|s| s.split_whitespace().count() >= 3)
+        .count();
+    text.chars().count() > 150 && sentences >= 2
 }
 
 /// The text of a heading as it is shown: text runs joined as written (an inline `<span>`
@@ -296,7 +419,9 @@ pub fn heading_text(e: ElementRef<'_>) -> String {
             }
         }
     }
-    let out: String = out
+    // C1 controls are cp1252 bytes read as Latin-1 (`Investor\u{e2}\u{80}\u{99}s`): mapped back,
+    // [`fix_mojibake`] can repair the headline; other controls are dropped.
+    let out: String = crate::normalise::fix_c1_controls(&out)
         .chars()
         .filter(|c| !c.is_control() || c.is_whitespace())
         .collect();
@@ -336,22 +461,39 @@ fn is_site_or_hidden(h: ElementRef<'_>) -> bool {
     })
 }
 
-/// Whether a heading sits in navigation, a footer, an aside or a related-posts widget. Layout
-/// wrappers named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the
-/// elements themselves and "related"/"recent" boxes count.
+/// Whether a heading sits in navigation, a footer, an aside, a related-posts widget or a dialog
+/// (`<dialog>`, `role=dialog`, `modal…`/`…-modal` boxes: sign-up pop-ups). Layout wrappers
+/// named after a sidebar (`content-sidebar-wrap`) hold the post too, so only the elements
+/// themselves and "related"/"recent" boxes count.
 fn in_page_furniture(h: ElementRef<'_>) -> bool {
     section_ancestors(h).any(|a| {
         let v = a.value();
         matches!(v.name(), "nav" | "footer" | "aside")
             || v.attr("class").is_some_and(|c| {
-                section_tokens(c).any(|t| t.contains("related") || t.contains("recent"))
+                section_tokens(c).any(|t| {
+                    t.contains("related")
+                        || t.contains("recent")
+                        || t.starts_with("modal")
+                        || t.ends_with("-modal")
+                })
             })
+            || v.name() == "dialog"
+            || v.attr("role") == Some("dialog")
     })
+}
+
+/// What a page shows as headings, for [`choose`].
+#[derive(Debug, Default, Clone)]
+pub struct Shown {
+    /// The `<h1>` texts that can be the post's headline ([`headlines`]).
+    pub h1s: Vec<String>,
+    /// The texts of the page's `<h2>`s outside navigation, sidebars and related widgets.
+    pub h2s: Vec<String>,
 }
 
 /// The page's `<h1>` texts that can be the post's headline, in document order, each once:
 /// not the site's logo or name (by class, or a text that is exactly a site name), not hidden, not in navigation, footers,
-/// sidebars or related-post widgets.
+/// sidebars, dialogs or related-post widgets.
 ///
 /// Of several, the one whose class names it the post's title (`entry-title`, `post-title`,
 /// `headline`…) is the headline when it is the only such; with no `<h1>` left, the one `<h2>`
@@ -399,6 +541,23 @@ pub fn headlines(doc: &Html, sites: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// [`headlines`] with the texts of the page's `<h2>`s outside navigation, sidebars and
+/// related-post widgets.
+pub fn shown_headings(doc: &Html, sites: &[String]) -> Shown {
+    static H2: LazyLock<Selector> = LazyLock::new(|| super::meta::sel("h2"));
+    let h2s = doc
+        .select(&H2)
+        .take(60)
+        .filter(|h| !is_site_or_hidden(*h) && !in_page_furniture(*h))
+        .map(heading_text)
+        .filter(|t| !t.is_empty())
+        .collect();
+    Shown {
+        h1s: headlines(doc, sites),
+        h2s,
+    }
 }
 
 /// A heading whose class names it the post's title.
@@ -486,6 +645,20 @@ fn h1_part_of(title: &str, h1s: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// [`choose`] for a page whose only headings are `h1s`.
+    fn choose_h1s(
+        candidates: &[Option<String>],
+        html_title: Option<&str>,
+        h1s: &[String],
+        sites: &[String],
+    ) -> Option<String> {
+        let shown = Shown {
+            h1s: h1s.to_vec(),
+            ..Shown::default()
+        };
+        choose(candidates, html_title, &shown, sites)
+    }
+
     #[test]
     fn strips_site_names() {
         let sites = site_names(&[Some("The Daily".into())], Some("www.daily.example"));
@@ -497,7 +670,7 @@ mod tests {
             "Big News – Other Words"
         );
         assert_eq!(
-            choose(
+            choose_h1s(
                 &[None],
                 Some("Big News: part one | Something"),
                 &["Big News: part one".into()],
@@ -525,7 +698,7 @@ mod tests {
     fn headline_variants_that_yield_to_the_metadata_title() {
         let sites = site_names(&[Some("Site".into())], Some("site.example"));
         let pick = |h1: &str, meta: &str| {
-            choose(&[Some(meta.to_string())], None, &[h1.to_string()], &sites)
+            choose_h1s(&[Some(meta.to_string())], None, &[h1.to_string()], &sites)
         };
         // Sentence case shown capitalised: the Title Case metadata is what readers see.
         assert_eq!(
@@ -565,7 +738,7 @@ mod tests {
     fn pipe_tails_site_suffixes_and_colon_prefixes() {
         let sites = site_names(&[Some("Site".into())], Some("site.example"));
         let one = |h1: &str, html_title: Option<&str>| {
-            choose(&[None], html_title, &[h1.to_string()], &sites)
+            choose_h1s(&[None], html_title, &[h1.to_string()], &sites)
         };
         // A short tail after a bar is a section or keyword list; a long one is a clause.
         assert_eq!(
@@ -598,12 +771,12 @@ mod tests {
             "Erik's Folding:".to_string(),
         ];
         assert_eq!(
-            choose(&[None], Some("The Fold Problem (Erik D)"), &h1s, &sites).as_deref(),
+            choose_h1s(&[None], Some("The Fold Problem (Erik D)"), &h1s, &sites).as_deref(),
             Some("The Fold Problem")
         );
         let h1s = ["Hardware Builds".to_string(), "What it is".to_string()];
         assert_eq!(
-            choose(
+            choose_h1s(
                 &[Some("Acme Blog: Hardware Builds".into())],
                 None,
                 &h1s,
@@ -633,7 +806,7 @@ mod tests {
     #[test]
     fn label_tails_and_truncated_headlines() {
         let sites = site_names(&[], Some("x.example"));
-        let one = |h1: &str| choose(&[None], None, &[h1.to_string()], &sites);
+        let one = |h1: &str| choose_h1s(&[None], None, &[h1.to_string()], &sites);
         assert_eq!(
             one("Reflections on Building a Pipeline - Part 1").as_deref(),
             Some("Reflections on Building a Pipeline")
@@ -651,7 +824,7 @@ mod tests {
         let cut = &long[..long.len() - 12];
         assert!(cut.chars().count() >= 100);
         assert_eq!(
-            choose(
+            choose_h1s(
                 &[Some(cut.to_string()), Some(format!("{long} - Site Name"))],
                 None,
                 &[],
@@ -671,5 +844,144 @@ mod tests {
         assert_eq!(fix_mojibake("CafÃ© in Paris"), "Café in Paris");
         assert_eq!(fix_mojibake("Ärger in Köln – Â"), "Ärger in Köln – Â");
         assert_eq!(fix_mojibake("Plain title"), "Plain title");
+    }
+
+    #[test]
+    fn metadata_shown_as_a_heading_or_beside_a_label() {
+        let sites = site_names(&[Some("Site".into())], Some("site.example"));
+        let meta = || {
+            (
+                vec![Some("What People Love About Trains | Site".to_string())],
+                Some("What People Love About Trains | Site"),
+            )
+        };
+        let (c, t) = meta();
+        // The agreed metadata title is a heading further down: the `<h1>` is a pull quote.
+        let shown = Shown {
+            h1s: vec!["But what they love is the sense of freedom".into()],
+            h2s: vec!["Contents".into(), "What people love about trains".into()],
+        };
+        assert_eq!(
+            choose(&c, t, &shown, &sites).as_deref(),
+            Some("What People Love About Trains")
+        );
+        // Not shown anywhere else, or said by one source only: the `<h1>` stays.
+        let alone = Shown {
+            h2s: vec!["Contents".into()],
+            ..shown.clone()
+        };
+        assert_eq!(
+            choose(&c, t, &alone, &sites).as_deref(),
+            Some("But what they love is the sense of freedom")
+        );
+        assert_eq!(
+            choose(&c, None, &shown, &sites).as_deref(),
+            Some("But what they love is the sense of freedom")
+        );
+        // A one- or two-word `<h1>` beside a longer agreed title labels the section.
+        let pick = |h1: &str| choose_h1s(&c, t, &[h1.to_string()], &sites);
+        assert_eq!(
+            pick("Rail news").as_deref(),
+            Some("What People Love About Trains")
+        );
+        assert_eq!(pick("Trains 2025").as_deref(), Some("Trains 2025"));
+        assert_eq!(
+            pick("Why People Love Trains").as_deref(),
+            Some("Why People Love Trains")
+        );
+    }
+
+    #[test]
+    fn characters_the_page_lost_or_widened() {
+        let sites = site_names(&[], Some("x.example"));
+        let pick = |h1: &str, meta: &str| {
+            choose_h1s(&[Some(meta.to_string())], None, &[h1.to_string()], &sites)
+        };
+        assert_eq!(
+            pick(
+                "Basics Of Event Planning? Beginner? Guide",
+                "Basics Of Event Planning: Beginner's Guide"
+            )
+            .as_deref(),
+            Some("Basics Of Event Planning: Beginner's Guide")
+        );
+        // A question mark the headline means stays.
+        assert_eq!(
+            pick(
+                "Is It Worth It? A Review",
+                "Is It Worth It: Our Long Review"
+            )
+            .as_deref(),
+            Some("Is It Worth It? A Review")
+        );
+        // Full-width punctuation in Latin text is ASCII; in CJK text it is the script's own.
+        assert_eq!(
+            pick("How Does Mapping Work？", "Other").as_deref(),
+            Some("How Does Mapping Work?")
+        );
+        assert_eq!(
+            pick("東京の天気はどうですか？", "Other").as_deref(),
+            Some("東京の天気はどうですか？")
+        );
+        // Capitals that a metadata title repeats are the author's.
+        assert_eq!(
+            choose_h1s(
+                &[Some("CONSULTING VS. INSURANCE".into())],
+                Some("Consulting vs Insurance | Site"),
+                &["CONSULTING VS. INSURANCE".to_string()],
+                &sites
+            )
+            .as_deref(),
+            Some("CONSULTING VS. INSURANCE")
+        );
+        // Capitals that differ from an agreed metadata title are display styling too.
+        assert_eq!(
+            choose_h1s(
+                &[Some("Consulting: Our Best Practices | Site".into())],
+                Some("Consulting: Our Best Practices | Site"),
+                &["SUPPORTING CONSULTING".to_string()],
+                &sites
+            )
+            .as_deref(),
+            Some("Consulting: Our Best Practices")
+        );
+        // A site name in mojibake is still the site's name.
+        let brand = site_names(&[Some("Acme\u{2019}s".into())], Some("x.example"));
+        let shown = Shown {
+            h1s: vec!["Sleep Training".into()],
+            h2s: vec!["How To Get Toddlers To Sleep".into()],
+        };
+        let meta = "How To Get Toddlers To Sleep | Acme\u{e2}\u{20ac}\u{2122}s";
+        assert_eq!(
+            choose(&[Some(meta.into())], Some(meta), &shown, &brand).as_deref(),
+            Some("How To Get Toddlers To Sleep")
+        );
+        // A description set as the `<h1>` yields to the metadata headline.
+        let blurb = "Learn which renovations pay back the most? Get expert tips on how to work out the return of a project, and everything else you need to know before you start one.";
+        assert_eq!(
+            pick(blurb, "The Ten Best Renovation Projects").as_deref(),
+            Some("The Ten Best Renovation Projects")
+        );
+    }
+
+    #[test]
+    fn host_prefixes_dialogs_and_c1_bytes() {
+        let sites = site_names(&[], Some("www.someblog.example"));
+        assert_eq!(
+            strip_site("someblog.example Vibe Coding Notes", &sites),
+            "Vibe Coding Notes"
+        );
+        assert_eq!(
+            strip_site("someblog.examples of things", &sites),
+            "someblog.examples of things"
+        );
+        let doc = Html::parse_document(
+            "<h1>A DIY Investor\u{e2}\u{80}\u{99}s Guide</h1>\
+             <div class=\"modal-content\"><h1>Free Email Course</h1></div>\
+             <dialog><h1>Sign up</h1></dialog>",
+        );
+        let h1s = headlines(&doc, &sites);
+        assert_eq!(h1s.len(), 1);
+        assert_eq!(fix_mojibake(&h1s[0]), "A DIY Investor\u{2019}s Guide");
     }
 }
