@@ -102,9 +102,17 @@ pub fn collect(
     now: DateTime<Utc>,
 ) -> Result<Vec<SourceStatus>, StateError> {
     let mut out = Vec::with_capacity(config.sources.len());
+    // Two queries for all sources, not two per source.
+    let mut healths = state.all_health()?;
+    let counts = state.all_item_counts()?;
     for source in &config.sources {
-        let h = state.health(&source.id)?;
-        let (total, undated) = state.item_counts(&source.id)?;
+        let h = healths
+            .remove(&source.id)
+            .unwrap_or_else(|| crate::state::Health {
+                source_id: source.id.clone(),
+                ..Default::default()
+            });
+        let (total, undated) = counts.get(&source.id).copied().unwrap_or((0, 0));
         let before = previous.get(&source.id);
         // A new successful read since the previous file: its count becomes "previous".
         let items_previous_run = match before {
