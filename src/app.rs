@@ -579,7 +579,14 @@ fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyh
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "status.json".into());
-    publish::write::write_if_changed(dir, &name, crate::status::render_json(&statuses).as_bytes())?;
+    // Rebuilt by every run (and only a memory of recent counts for the next one): not worth
+    // two fsyncs per run.
+    publish::write::write_if_changed_with(
+        dir,
+        &name,
+        crate::status::render_json(&statuses).as_bytes(),
+        publish::write::Durability::Unsynced,
+    )?;
     Ok(())
 }
 

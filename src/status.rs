@@ -37,32 +37,33 @@ pub struct ReadCount {
     pub items: u32,
 }
 
-/// One source's line in the status file and the `status` table.
+/// One source's line in the status file and the `status` table. The fields are in
+/// alphabetical order, which is the order of the file's keys (see [`render_json`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SourceStatus {
-    pub id: String,
-    pub enabled: bool,
-    pub location: String,
-    pub last_attempt: Option<DateTime<Utc>>,
-    pub last_success: Option<DateTime<Utc>>,
-    pub last_error_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
     pub consecutive_failures: u32,
+    pub enabled: bool,
+    pub id: String,
     pub items_last_run: u32,
     /// Items of the successful read before the last one (from the previous status file).
     pub items_previous_run: Option<u32>,
+    pub items_total: u64,
     /// The median item count of the successful reads in the [`USUAL_WINDOW_DAYS`] days before
     /// the last one.
     #[serde(default)]
     pub items_usual: Option<u32>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub location: String,
+    /// `None`: due now (never read yet).
+    pub next_due: Option<DateTime<Utc>>,
     /// The counts of the successful reads of that window and the last one, oldest first.
     #[serde(default)]
     pub recent_counts: Vec<ReadCount>,
-    pub items_total: u64,
     /// Share of stored items without a date of their own (0.0–1.0; `None` with no items).
     pub undated_share: Option<f64>,
-    /// `None`: due now (never read yet).
-    pub next_due: Option<DateTime<Utc>>,
     /// Every warning joined with `; ` (`None` when all is well).
     pub warning: Option<String>,
     pub warnings: Vec<String>,
@@ -102,9 +103,17 @@ pub fn collect(
     now: DateTime<Utc>,
 ) -> Result<Vec<SourceStatus>, StateError> {
     let mut out = Vec::with_capacity(config.sources.len());
+    // Two queries for all sources, not two per source.
+    let mut healths = state.all_health()?;
+    let counts = state.all_item_counts()?;
     for source in &config.sources {
-        let h = state.health(&source.id)?;
-        let (total, undated) = state.item_counts(&source.id)?;
+        let h = healths
+            .remove(&source.id)
+            .unwrap_or_else(|| crate::state::Health {
+                source_id: source.id.clone(),
+                ..Default::default()
+            });
+        let (total, undated) = counts.get(&source.id).copied().unwrap_or((0, 0));
         let before = previous.get(&source.id);
         // A new successful read since the previous file: its count becomes "previous".
         let items_previous_run = match before {
@@ -219,9 +228,14 @@ fn warnings_of(s: &SourceStatus, undated: u64, now: DateTime<Utc>) -> Vec<String
     w
 }
 
-/// The status file's bytes: `{"sources": [...]}`, pretty, ending in a newline.
+/// The status file's bytes: `{"sources": [...]}`, pretty, keys in alphabetical order,
+/// ending in a newline. Serialised straight from the records (no intermediate JSON tree).
 pub fn render_json(statuses: &[SourceStatus]) -> String {
-    let file = serde_json::json!({ "sources": statuses });
+    #[derive(Serialize)]
+    struct File<'a> {
+        sources: &'a [SourceStatus],
+    }
+    let file = File { sources: statuses };
     let mut out = serde_json::to_string_pretty(&file).unwrap_or_else(|_| "{}".to_owned());
     out.push('\n');
     out
@@ -330,6 +344,27 @@ mod tests {
             items_total: 10,
             ..SourceStatus::default()
         }
+    }
+
+    #[test]
+    fn the_file_keeps_its_layout_sorted_keys_and_all() {
+        let mut a = base();
+        a.recent_counts = vec![ReadCount {
+            at: at(19),
+            items: 9,
+        }];
+        a.warnings = vec!["w".into()];
+        a.warning = Some("w".into());
+        a.undated_share = Some(0.5);
+        let b = SourceStatus {
+            id: "other".into(),
+            ..SourceStatus::default()
+        };
+        let statuses = [a, b];
+        // What a JSON tree (whose maps sort their keys) prints for the same records.
+        let tree = serde_json::json!({ "sources": serde_json::to_value(&statuses).unwrap() });
+        let expected = serde_json::to_string_pretty(&tree).unwrap() + "\n";
+        assert_eq!(render_json(&statuses), expected);
     }
 
     #[test]

@@ -60,6 +60,13 @@ impl Fingerprint {
         self.0.update([0]);
     }
 
+    /// Add a value's `Debug` text, formatted straight into the digest (no string built).
+    fn add_debug(&mut self, part: &dyn std::fmt::Debug) {
+        use std::fmt::Write as _;
+        let _ = write!(self, "{part:?}");
+        self.0.update([0]);
+    }
+
     fn finish(self) -> String {
         self.0
             .finalize()
@@ -67,6 +74,88 @@ impl Fingerprint {
             .take(16)
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+}
+
+impl std::fmt::Write for Fingerprint {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Everything in a source's config that its items and their rendering can depend on: every
+/// field but the compiled CSS selectors, which are built from `selectors` (itself included)
+/// and were well over half of the text a run formatted and hashed for 500 html sources. The
+/// pattern names every field, so a new one cannot be left out silently.
+fn add_source_config(f: &mut Fingerprint, s: &SourceConfig) {
+    let SourceConfig {
+        id,
+        location,
+        kind,
+        title,
+        tags,
+        enabled,
+        interval,
+        schedule,
+        user_agent,
+        timeout,
+        connect_timeout,
+        host_delay,
+        max_body_size,
+        retries,
+        respect_robots,
+        headers,
+        fulltext,
+        prefer_feed,
+        timezone,
+        language,
+        day_first,
+        date_format,
+        max_pages,
+        max_items,
+        max_age,
+        include_filters,
+        exclude_filters,
+        selectors,
+        selector_positions,
+        css_selectors: _,
+        line,
+    } = s;
+    let parts: [&dyn std::fmt::Debug; 30] = [
+        id,
+        location,
+        kind,
+        title,
+        tags,
+        enabled,
+        interval,
+        schedule,
+        user_agent,
+        timeout,
+        connect_timeout,
+        host_delay,
+        max_body_size,
+        retries,
+        respect_robots,
+        headers,
+        fulltext,
+        prefer_feed,
+        timezone,
+        language,
+        day_first,
+        date_format,
+        max_pages,
+        max_items,
+        max_age,
+        include_filters,
+        exclude_filters,
+        selectors,
+        selector_positions,
+        line,
+    ];
+    for part in parts {
+        f.add_debug(part);
     }
 }
 
@@ -93,8 +182,8 @@ impl<'c> Sources<'c> {
         let change = self.changes.get(&s.id).copied().unwrap_or(0);
         self.digests.entry(s.id.as_str()).or_insert_with(|| {
             let mut f = Fingerprint::new("source");
-            f.add(&format!("{s:?}"));
-            f.add(&format!("{retention:?}"));
+            add_source_config(&mut f, s);
+            f.add_debug(&retention);
             f.add(&change.to_string());
             f.finish()
         })
@@ -617,4 +706,33 @@ fn publish_source_feed<'c>(
     let shown = (out.items.len(), out.updated);
     writer.record(state, &id, print, &files, valid_until, shown)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest_of(config_text: &str) -> String {
+        let config = crate::config::parse(config_text, Path::new("/cfg/feeds.toml")).unwrap();
+        let mut f = Fingerprint::new("source");
+        add_source_config(&mut f, &config.sources[0]);
+        f.finish()
+    }
+
+    fn html_source(title_selector: &str, tags: &str) -> String {
+        format!(
+            "[settings]\nbase_url = \"https://x.test/\"\n\n[[source]]\nid = \"s\"\n\
+             url = \"https://x.test/list\"\nkind = \"html\"\ntags = [{tags}]\n\
+             [source.selectors]\nitem = \"article\"\ntitle = \"{title_selector}\"\n\
+             link = {{ selector = \"a\", attr = \"href\" }}\n"
+        )
+    }
+
+    #[test]
+    fn a_sources_digest_follows_its_selectors_and_settings() {
+        let base = digest_of(&html_source("h2", "\"a\""));
+        assert_eq!(base, digest_of(&html_source("h2", "\"a\"")));
+        assert_ne!(base, digest_of(&html_source("h3", "\"a\"")), "a selector");
+        assert_ne!(base, digest_of(&html_source("h2", "\"b\"")), "a setting");
+    }
 }

@@ -1,5 +1,5 @@
 //! One HTTP exchange, done carefully: the reqwest clients (one per connect timeout, since that
-//! is a client-level setting), the redirect policy (at most [`MAX_REDIRECTS`], loops detected,
+//! is a client-level setting; TLS as [`super::tls`] configures it), the redirect policy (at most [`MAX_REDIRECTS`], loops detected,
 //! only http/https followed), request headers (User-Agent, Accept, per-source headers, the
 //! conditional-GET validators) and the body, read in chunks under a size cap and refused whole
 //! when it is cut off (timeout mid-body, broken compression, fewer bytes than Content-Length).
@@ -55,16 +55,20 @@ impl Clients {
 /// timeout are set on every request.
 pub fn build(connect_timeout: Duration) -> Result<reqwest::Client, FetchError> {
     super::install_tls_provider();
+    let failed = |message: String| FetchError::Transport {
+        url: String::new(),
+        message: format!("cannot build the HTTP client: {message}"),
+    };
+    // Our own rustls configuration only so that the system's roots load lazily (see `tls`).
+    let (tls, _) = super::tls::client_config().map_err(|e| failed(e.to_string()))?;
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         .connect_timeout(connect_timeout)
         .pool_idle_timeout(POOL_IDLE)
         .pool_max_idle_per_host(2)
         .redirect(redirect_policy())
         .build()
-        .map_err(|e| FetchError::Transport {
-            url: String::new(),
-            message: format!("cannot build the HTTP client: {}", super::error::chain(&e)),
-        })
+        .map_err(|e| failed(super::error::chain(&e)))
 }
 
 /// Follow at most [`MAX_REDIRECTS`] redirects, never to a URL already visited in this chain,

@@ -58,6 +58,7 @@ pub mod file;
 pub mod host;
 pub mod retry;
 pub mod robots;
+pub mod tls;
 
 pub use error::FetchError;
 

@@ -1,7 +1,9 @@
 //! Atomic, change-only writes into out/: a `.feedwright-tmp-*` file in the same folder, fsync,
 //! rename; nothing at all when the bytes on disk are already the same (the file is not even
 //! touched, so its mtime and any HTTP validators stay put). Stale temp files from a killed run
-//! are swept at start.
+//! are swept at start. A file that is only a convenience (the status file, rebuilt by every
+//! run) may skip the fsyncs: after a crash it is the old file or the new one (renamed), at
+//! worst empty on filesystems that do not order the rename after the data.
 
 use std::fs;
 use std::io::{self, Write};
@@ -14,6 +16,26 @@ pub const TEMP_PREFIX: &str = ".feedwright-tmp-";
 /// `name` is a relative path without `..` (e.g. `news.xml` or `sources/blog.atom`); missing
 /// folders are created. Returns whether the file was (re)written.
 pub fn write_if_changed(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<bool> {
+    write_if_changed_with(dir, name, bytes, Durability::Synced)
+}
+
+/// Whether a write waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync the file before the rename and its folder after (every file in out/).
+    Synced,
+    /// Rename without waiting for the disk (the status file: two fsyncs were a visible share
+    /// of a run that changed nothing else).
+    Unsynced,
+}
+
+/// [`write_if_changed`], choosing whether to wait for the disk.
+pub fn write_if_changed_with(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    durability: Durability,
+) -> io::Result<bool> {
     let rel = Path::new(name);
     if name.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Err(io::Error::new(
@@ -46,12 +68,21 @@ pub fn write_if_changed(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<bool
     let mut tmp = builder
         .tempfile_in(parent)
         .map_err(|e| annotate(e, "create a temp file in", parent))?;
+    let synced = durability == Durability::Synced;
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| {
+            if synced {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| annotate(e, "write", tmp.path()))?;
     tmp.persist(&target)
         .map_err(|e| annotate(e.error, "rename a temp file over", &target))?;
-    sync_dir(parent)?;
+    if synced {
+        sync_dir(parent)?;
+    }
     Ok(true)
 }
 
@@ -141,6 +172,21 @@ mod tests {
         assert!(write_if_changed(dir, "a.json", b"{\"x\":1}").unwrap());
         assert_eq!(fs::read(&path).unwrap(), b"{\"x\":1}");
         assert_ne!(fs::metadata(&path).unwrap().modified().unwrap(), old);
+    }
+
+    #[test]
+    fn unsynced_writes_follow_the_same_rules() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state");
+        let write = |bytes: &[u8]| {
+            write_if_changed_with(&dir, "status.json", bytes, Durability::Unsynced).unwrap()
+        };
+        assert!(write(b"{}"), "a new file is written (its folder created)");
+        assert!(!write(b"{}"), "the same bytes are not written again");
+        assert!(write(b"{\"a\":1}"));
+        assert_eq!(fs::read(dir.join("status.json")).unwrap(), b"{\"a\":1}");
+        assert_eq!(temp_files(&dir), 0);
+        assert!(write_if_changed_with(&dir, "../x", b"", Durability::Unsynced).is_err());
     }
 
     #[cfg(unix)]
