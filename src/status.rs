@@ -27,8 +27,12 @@ pub const DROP_MIN_PREVIOUS: u32 = 4;
 /// The usual item count is the median of the successful reads of this many days before the
 /// last one (so a drop stays a warning for days, however often cron runs).
 pub const USUAL_WINDOW_DAYS: i64 = 7;
+/// Remembered read counts are at least this far apart (the newest read is kept as well), so a
+/// source read every few minutes keeps about 4 a day, not one per run: the status file stays
+/// small, and the median still spans the whole window.
+const COUNT_SPACING_HOURS: i64 = 6;
 /// At most this many read counts are remembered per source.
-const MAX_RECENT_COUNTS: usize = 500;
+const MAX_RECENT_COUNTS: usize = 64;
 
 /// The item count of one successful read, remembered in the status file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +182,17 @@ fn recent_counts(
     let from = last - chrono::Duration::days(USUAL_WINDOW_DAYS);
     counts.retain(|c| c.at >= from && c.at <= last);
     counts.sort_by_key(|c| c.at);
+    // Thin to one read per COUNT_SPACING_HOURS, keeping the oldest of each run and the newest.
+    let spacing = chrono::Duration::hours(COUNT_SPACING_HOURS);
+    let newest = counts.pop();
+    let mut kept: Vec<ReadCount> = Vec::with_capacity(counts.len() + 1);
+    for c in counts {
+        if kept.last().is_none_or(|k| c.at - k.at >= spacing) {
+            kept.push(c);
+        }
+    }
+    kept.extend(newest);
+    let mut counts = kept;
     let extra = counts.len().saturating_sub(MAX_RECENT_COUNTS);
     counts.drain(..extra);
     counts
@@ -465,5 +480,36 @@ mod tests {
         };
         let counts = recent_counts(Some(&legacy), Some(hour(1)), 3);
         assert_eq!(usual_count(&counts, Some(hour(1))), Some(8));
+    }
+
+    #[test]
+    fn reads_every_few_minutes_keep_a_few_counts_a_day_and_the_drop_still_shows() {
+        // Cron every 5 minutes for a week: 30 items for five days, then 3.
+        let minute = |m: i64| at(20) + chrono::Duration::minutes(m);
+        let mut before: Option<SourceStatus> = None;
+        let mut longest = 0;
+        let mut usual_after_a_day_of_drop = None;
+        let runs = 7 * 24 * 12;
+        for n in 0..runs {
+            let items = if n < 5 * 24 * 12 { 30 } else { 3 };
+            let counts = recent_counts(before.as_ref(), Some(minute(5 * n)), items);
+            longest = longest.max(counts.len());
+            if n == 6 * 24 * 12 {
+                usual_after_a_day_of_drop = usual_count(&counts, Some(minute(5 * n)));
+            }
+            before = Some(SourceStatus {
+                last_success: Some(minute(5 * n)),
+                items_last_run: items,
+                recent_counts: counts,
+                ..base()
+            });
+        }
+        let per_window = (USUAL_WINDOW_DAYS * 24 / COUNT_SPACING_HOURS) as usize;
+        assert!(longest <= per_window + 2, "{longest} counts kept");
+        assert!(
+            longest >= per_window - 1,
+            "the window is still covered: {longest}"
+        );
+        assert_eq!(usual_after_a_day_of_drop, Some(30), "a day into the drop");
     }
 }
