@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
+use serde::Deserialize as _;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -272,11 +273,15 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
         },
     };
 
-    let tree = match DeTable::parse(text) {
-        Ok(tree) => tree.into_inner(),
+    // Parsed once: the typed config is deserialised from this tree, and a copy of it (its
+    // strings borrow the text) stays for error positions and selector positions.
+    let parsed = match DeTable::parse(text) {
+        Ok(tree) => tree,
         Err(e) => return Err(syntax_error(&ctx, &e)),
     };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| shape_error(&ctx, &tree, &e))?;
+    let tree = parsed.get_ref().clone();
+    let raw = RawConfig::deserialize(toml::de::Deserializer::from(parsed))
+        .map_err(|e| shape_error(&ctx, &tree, &e))?;
 
     let raw_settings = raw.settings.map(Spanned::into_inner).unwrap_or_default();
     let settings = build_settings(&ctx, raw_settings)?;
