@@ -28,6 +28,26 @@ pub struct NormaliseContext<'a> {
 /// Normalise a raw feed as read by a source reader: feed-level fields cleaned, every item
 /// cleaned and given its id, duplicates within the source (same id) folded together.
 pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFeed {
+    normalise_feed_with(feed, ctx, Sanitise::Yes)
+}
+
+/// Whether [`normalise_feed_with`] sanitises HTML (always, outside the benchmark).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sanitise {
+    Yes,
+    /// Summary and content are passed through unsanitised (`benches/parse.rs` measures
+    /// parse+normalise without sanitising this way, in one pipeline, not by subtraction).
+    SkipForBenchmark,
+}
+
+/// [`normalise_feed`], with sanitising optional (for `benches/parse.rs` only).
+#[doc(hidden)]
+pub fn normalise_feed_with(
+    feed: SourceFeed,
+    ctx: &NormaliseContext<'_>,
+    sanitise: Sanitise,
+) -> SourceFeed {
     let feed_url_base = ctx.feed_url.cloned();
     let title = match ctx.title_override {
         Some(t) => Some(clean_text(t)),
@@ -50,12 +70,14 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
     // Every item of a feed usually carries the same origin title: cleaned once.
     let mut cleaned_origin_title: Option<(String, Option<String>)> = None;
     for raw in feed.items {
-        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors);
+        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors, sanitise);
         if item.language.is_none() {
             item.language.clone_from(&language);
         }
         if let Some(origin) = item.origin.as_mut() {
-            origin.source_id = ctx.source_id.to_string();
+            if origin.source_id != ctx.source_id {
+                origin.source_id = ctx.source_id.to_string();
+            }
             if ctx.title_override.is_some() || origin.title.is_none() {
                 origin.title.clone_from(&title);
             }
@@ -121,6 +143,7 @@ fn normalise_item(
     ctx: &NormaliseContext<'_>,
     home: Option<&url::Url>,
     feed_authors: &[Person],
+    sanitise: Sanitise,
 ) -> Item {
     let link_url = raw
         .link
@@ -130,16 +153,12 @@ fn normalise_item(
     // Relative URLs inside the content resolve against the item's own page when known. (An
     // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
     let content_base = link_url.or_else(|| home.cloned());
-    let content = non_empty(
-        raw.content
-            .as_deref()
-            .map(|c| sanitise_html(c, content_base.as_ref())),
-    );
-    let mut summary = non_empty(
-        raw.summary
-            .as_deref()
-            .map(|c| sanitise_html(c, content_base.as_ref())),
-    );
+    let html = |h: String| match sanitise {
+        Sanitise::Yes => sanitise_html(&h, content_base.as_ref()),
+        Sanitise::SkipForBenchmark => h,
+    };
+    let content = non_empty(raw.content.map(&html));
+    let mut summary = non_empty(raw.summary.map(&html));
     if summary.is_some() && summary == content {
         summary = None;
     }
@@ -214,7 +233,7 @@ fn normalise_item(
             .and_then(|u| absolute_url(u, content_base.as_ref())),
         origin: raw.origin,
     };
-    item.id = assign_id(ctx.source_id, &item);
+    item.id = id_of(ctx.source_id, &item, true);
     item
 }
 
@@ -222,13 +241,19 @@ fn normalise_item(
 /// it is an absolute URI; else `urn:feedwright:<source>:<hash of guid>`; with no guid, the
 /// canonical link; with neither, `urn:feedwright:<source>:<hash of title + date or summary>`.
 pub fn assign_id(source_id: &str, item: &Item) -> String {
+    id_of(source_id, item, false)
+}
+
+/// [`assign_id`]; `link_is_url`: the item's link is known to be a URL's serialisation (as
+/// normalising makes it), so a guid equal to it is an absolute URI without parsing it again.
+fn id_of(source_id: &str, item: &Item, link_is_url: bool) -> String {
     if let Some(guid) = item
         .guid
         .as_deref()
         .map(str::trim)
         .filter(|g| !g.is_empty())
     {
-        if is_absolute_uri(guid) {
+        if (link_is_url && item.link.as_deref() == Some(guid)) || is_absolute_uri(guid) {
             return guid.to_string();
         }
         return format!("urn:feedwright:{source_id}:{}", short_hash(&[guid]));
@@ -348,6 +373,16 @@ fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
 /// Plain text from a title-like field: tags stripped, entities decoded once, XML-forbidden
 /// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
+    // Already clean (printable ASCII without markup, references or extra spaces, as most
+    // titles are): every step below would give it back unchanged.
+    if is_clean_ascii(text) {
+        return text.to_string();
+    }
+    clean_text_steps(text)
+}
+
+/// [`clean_text`] step by step.
+fn clean_text_steps(text: &str) -> String {
     let plain = if looks_like_markup(text) {
         Cow::Owned(html_to_text(text))
     } else {
@@ -355,6 +390,16 @@ pub fn clean_text(text: &str) -> String {
     };
     let plain = fix_c1_controls(&plain);
     collapse_whitespace(&xml_safe(&plain))
+}
+
+/// Printable ASCII without `<` or `&`, with single spaces between words only.
+fn is_clean_ascii(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter()
+            .all(|&c| (b' '..=b'~').contains(&c) && c != b'<' && c != b'&')
+        && memchr::memmem::find(b, b"  ").is_none()
 }
 
 /// The words of `s` joined by single spaces.
@@ -716,6 +761,64 @@ mod tests {
             item.origin.as_ref().map(|o| o.title.as_deref()),
             Some(Some("Ex & Co"))
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_ascii_text_is_what_the_steps_give(
+            text in "[ -~]{0,40}|[a-zA-Z0-9 .,:;!?'()-]{0,40}"
+        ) {
+            if is_clean_ascii(&text) {
+                proptest::prop_assert_eq!(&clean_text_steps(&text), &text);
+            }
+            proptest::prop_assert_eq!(clean_text(&text), clean_text_steps(&text));
+        }
+    }
+
+    #[test]
+    fn the_clean_text_shortcut_leaves_anything_unusual_to_the_steps() {
+        for t in ["Plain title: v2 (beta)!", "", "x"] {
+            assert!(is_clean_ascii(t), "{t:?}");
+        }
+        for t in [
+            " lead",
+            "trail ",
+            "two  spaces",
+            "a&amp;b",
+            "a<b>c",
+            "tab\t",
+            "café",
+            "\u{7f}",
+        ] {
+            assert!(!is_clean_ascii(t), "{t:?}");
+            assert_eq!(clean_text(t), clean_text_steps(t));
+        }
+    }
+
+    #[test]
+    fn a_guid_equal_to_the_normalised_link_gives_the_same_id_as_assign_id() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        for (guid, link) in [
+            ("https://example.org/p/1", "https://example.org/p/1"),
+            (
+                "https://example.org/p/1",
+                "https://Example.org/p/1?utm_source=x",
+            ),
+            ("12", "https://example.org/p/12"),
+            ("https://example.org/other", "https://example.org/p/1"),
+        ] {
+            let raw = SourceFeed {
+                items: vec![Item {
+                    guid: Some(guid.into()),
+                    link: Some(link.into()),
+                    title: Some("T".into()),
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let item = &normalise_feed(raw, &ctx(now)).items[0];
+            assert_eq!(item.id, assign_id("ex", item), "{guid} / {link}");
+        }
     }
 
     #[test]
