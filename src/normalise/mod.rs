@@ -373,9 +373,9 @@ fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
 /// Plain text from a title-like field: tags stripped, entities decoded once, XML-forbidden
 /// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
-    // Already clean (printable ASCII without markup, references or extra spaces, as most
-    // titles are): every step below would give it back unchanged.
-    if is_clean_ascii(text) {
+    // Already clean (no markup, references, controls or extra whitespace, as most titles
+    // are): every step below would give it back unchanged.
+    if is_clean_text(text) {
         return text.to_string();
     }
     clean_text_steps(text)
@@ -392,14 +392,29 @@ fn clean_text_steps(text: &str) -> String {
     collapse_whitespace(&xml_safe(&plain))
 }
 
-/// Printable ASCII without `<` or `&`, with single spaces between words only.
-fn is_clean_ascii(text: &str) -> bool {
+/// Text [`clean_text_steps`] gives back unchanged: no `<` or `&`, no control character (C0, DEL
+/// or C1), no U+FFFE/U+FFFF, no whitespace but single spaces between words.
+fn is_clean_text(text: &str) -> bool {
     let b = text.as_bytes();
-    b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && b.iter()
-            .all(|&c| (b' '..=b'~').contains(&c) && c != b'<' && c != b'&')
-        && memchr::memmem::find(b, b"  ").is_none()
+    let ascii_ok = |c: u8| c == b' ' || ((b'!'..=b'~').contains(&c) && c != b'<' && c != b'&');
+    if b.first() == Some(&b' ')
+        || b.last() == Some(&b' ')
+        || memchr::memmem::find(b, b"  ").is_some()
+    {
+        return false;
+    }
+    if b.is_ascii() {
+        return b.iter().all(|&c| ascii_ok(c));
+    }
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            ascii_ok(c as u8)
+        } else {
+            !c.is_whitespace()
+                && !('\u{80}'..='\u{9f}').contains(&c)
+                && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        }
+    })
 }
 
 /// The words of `s` joined by single spaces.
@@ -510,7 +525,19 @@ pub fn xml_safe(s: &str) -> Cow<'_, str> {
     fn allowed(c: char) -> bool {
         matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
     }
-    if s.chars().all(allowed) {
+    // In UTF-8 the forbidden characters are the bytes below 0x20 (but tab, LF, CR) and the
+    // sequences EF BF BE / EF BF BF (a `str` holds no surrogates): looked for bytewise, the
+    // rare suspect byte 0xEF looked at more closely.
+    let b = s.as_bytes();
+    let control = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');
+    let clean = !b.iter().any(|&c| control(c) || c == 0xEF)
+        || !b.iter().enumerate().any(|(i, &c)| {
+            control(c)
+                || (c == 0xEF
+                    && b.get(i + 1) == Some(&0xBF)
+                    && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        });
+    if clean {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
@@ -766,9 +793,9 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn clean_ascii_text_is_what_the_steps_give(
-            text in "[ -~]{0,40}|[a-zA-Z0-9 .,:;!?'()-]{0,40}"
+            text in "[ -~]{0,40}|[a-zA-Z0-9 .,:;!?'()-]{0,40}|[a-z \u{a0}\u{85}\u{92}é’\u{2003}\u{fffe}\u{7f}\u{1F600}]{0,20}"
         ) {
-            if is_clean_ascii(&text) {
+            if is_clean_text(&text) {
                 proptest::prop_assert_eq!(&clean_text_steps(&text), &text);
             }
             proptest::prop_assert_eq!(clean_text(&text), clean_text_steps(&text));
@@ -777,8 +804,8 @@ mod tests {
 
     #[test]
     fn the_clean_text_shortcut_leaves_anything_unusual_to_the_steps() {
-        for t in ["Plain title: v2 (beta)!", "", "x"] {
-            assert!(is_clean_ascii(t), "{t:?}");
+        for t in ["Plain title: v2 (beta)!", "", "x", "Café ’s 😀"] {
+            assert!(is_clean_text(t), "{t:?}");
         }
         for t in [
             " lead",
@@ -787,10 +814,13 @@ mod tests {
             "a&amp;b",
             "a<b>c",
             "tab\t",
-            "café",
             "\u{7f}",
+            "nb\u{a0}sp",
+            "don\u{92}t",
+            "em\u{2003}space",
+            "x\u{fffe}",
         ] {
-            assert!(!is_clean_ascii(t), "{t:?}");
+            assert!(!is_clean_text(t), "{t:?}");
             assert_eq!(clean_text(t), clean_text_steps(t));
         }
     }
@@ -828,6 +858,16 @@ mod tests {
             "don\u{2019}t \u{201c}quote\u{201d} x"
         );
         assert!(matches!(fix_c1_controls("plain ’"), Cow::Borrowed(_)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn xml_safe_keeps_exactly_the_xml_chars(s in "[a\u{0}-\u{1f}\u{7f}\u{d7ff}\u{e000}\u{fffd}-\u{ffff}\u{10000}é]{0,12}") {
+            let allowed = |c: char| matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+            let expected: String = s.chars().filter(|&c| allowed(c)).collect();
+            let got = xml_safe(&s);
+            proptest::prop_assert_eq!(got.as_ref(), expected.as_str());
+        }
     }
 
     #[test]

@@ -511,9 +511,9 @@ pub(crate) fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
         return None;
     }
     match Url::parse(href) {
-        Ok(u) => Some(u.to_string()),
+        Ok(u) => Some(u.into()),
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(b) => b.join(href).ok().map(|u| u.to_string()),
+            Some(b) => b.join(href).ok().map(String::from),
             None => Some(href.to_string()),
         },
         Err(_) => Some(href.to_string()),
