@@ -832,3 +832,28 @@ fn map_item(
         origin: Some(origin.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_pass_unescape_reads_what_the_checked_one_reads() {
+        for span in [
+            "&lt;p&gt;Tom &amp; Jerry&apos;s &quot;x&quot;&lt;/p&gt;",
+            "a &amp;amp; b",
+            "&amp;",
+            "x &#233; y &amp; z",
+            "caf&eacute; &lt;b&gt;",
+            "&amp &lt;",
+            "end &",
+        ] {
+            let at = span.find('&').unwrap();
+            assert_eq!(
+                unescape_predefined(span, at),
+                unescape_checked(span),
+                "{span:?}"
+            );
+        }
+    }
+}
