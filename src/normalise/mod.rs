@@ -28,6 +28,26 @@ pub struct NormaliseContext<'a> {
 /// Normalise a raw feed as read by a source reader: feed-level fields cleaned, every item
 /// cleaned and given its id, duplicates within the source (same id) folded together.
 pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFeed {
+    normalise_feed_with(feed, ctx, Sanitise::Yes)
+}
+
+/// Whether [`normalise_feed_with`] sanitises HTML (always, outside the benchmark).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sanitise {
+    Yes,
+    /// Summary and content are passed through unsanitised (`benches/parse.rs` measures
+    /// parse+normalise without sanitising this way, in one pipeline, not by subtraction).
+    SkipForBenchmark,
+}
+
+/// [`normalise_feed`], with sanitising optional (for `benches/parse.rs` only).
+#[doc(hidden)]
+pub fn normalise_feed_with(
+    feed: SourceFeed,
+    ctx: &NormaliseContext<'_>,
+    sanitise: Sanitise,
+) -> SourceFeed {
     let feed_url_base = ctx.feed_url.cloned();
     let title = match ctx.title_override {
         Some(t) => Some(clean_text(t)),
@@ -50,12 +70,14 @@ pub fn normalise_feed(feed: SourceFeed, ctx: &NormaliseContext<'_>) -> SourceFee
     // Every item of a feed usually carries the same origin title: cleaned once.
     let mut cleaned_origin_title: Option<(String, Option<String>)> = None;
     for raw in feed.items {
-        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors);
+        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors, sanitise);
         if item.language.is_none() {
             item.language.clone_from(&language);
         }
         if let Some(origin) = item.origin.as_mut() {
-            origin.source_id = ctx.source_id.to_string();
+            if origin.source_id != ctx.source_id {
+                origin.source_id = ctx.source_id.to_string();
+            }
             if ctx.title_override.is_some() || origin.title.is_none() {
                 origin.title.clone_from(&title);
             }
@@ -121,6 +143,7 @@ fn normalise_item(
     ctx: &NormaliseContext<'_>,
     home: Option<&url::Url>,
     feed_authors: &[Person],
+    sanitise: Sanitise,
 ) -> Item {
     let link_url = raw
         .link
@@ -130,16 +153,12 @@ fn normalise_item(
     // Relative URLs inside the content resolve against the item's own page when known. (An
     // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
     let content_base = link_url.or_else(|| home.cloned());
-    let content = non_empty(
-        raw.content
-            .as_deref()
-            .map(|c| sanitise_html(c, content_base.as_ref())),
-    );
-    let mut summary = non_empty(
-        raw.summary
-            .as_deref()
-            .map(|c| sanitise_html(c, content_base.as_ref())),
-    );
+    let html = |h: String| match sanitise {
+        Sanitise::Yes => sanitise_html(&h, content_base.as_ref()),
+        Sanitise::SkipForBenchmark => h,
+    };
+    let content = non_empty(raw.content.map(&html));
+    let mut summary = non_empty(raw.summary.map(&html));
     if summary.is_some() && summary == content {
         summary = None;
     }
@@ -214,7 +233,7 @@ fn normalise_item(
             .and_then(|u| absolute_url(u, content_base.as_ref())),
         origin: raw.origin,
     };
-    item.id = assign_id(ctx.source_id, &item);
+    item.id = id_of(ctx.source_id, &item, true);
     item
 }
 
@@ -222,13 +241,19 @@ fn normalise_item(
 /// it is an absolute URI; else `urn:feedwright:<source>:<hash of guid>`; with no guid, the
 /// canonical link; with neither, `urn:feedwright:<source>:<hash of title + date or summary>`.
 pub fn assign_id(source_id: &str, item: &Item) -> String {
+    id_of(source_id, item, false)
+}
+
+/// [`assign_id`]; `link_is_url`: the item's link is known to be a URL's serialisation (as
+/// normalising makes it), so a guid equal to it is an absolute URI without parsing it again.
+fn id_of(source_id: &str, item: &Item, link_is_url: bool) -> String {
     if let Some(guid) = item
         .guid
         .as_deref()
         .map(str::trim)
         .filter(|g| !g.is_empty())
     {
-        if is_absolute_uri(guid) {
+        if (link_is_url && item.link.as_deref() == Some(guid)) || is_absolute_uri(guid) {
             return guid.to_string();
         }
         return format!("urn:feedwright:{source_id}:{}", short_hash(&[guid]));
@@ -348,6 +373,16 @@ fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
 /// Plain text from a title-like field: tags stripped, entities decoded once, XML-forbidden
 /// characters removed, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
+    // Already clean (no markup, references, controls or extra whitespace, as most titles
+    // are): every step below would give it back unchanged.
+    if is_clean_text(text) {
+        return text.to_string();
+    }
+    clean_text_steps(text)
+}
+
+/// [`clean_text`] step by step.
+fn clean_text_steps(text: &str) -> String {
     let plain = if looks_like_markup(text) {
         Cow::Owned(html_to_text(text))
     } else {
@@ -355,6 +390,31 @@ pub fn clean_text(text: &str) -> String {
     };
     let plain = fix_c1_controls(&plain);
     collapse_whitespace(&xml_safe(&plain))
+}
+
+/// Text [`clean_text_steps`] gives back unchanged: no `<` or `&`, no control character (C0, DEL
+/// or C1), no U+FFFE/U+FFFF, no whitespace but single spaces between words.
+fn is_clean_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    let ascii_ok = |c: u8| c == b' ' || ((b'!'..=b'~').contains(&c) && c != b'<' && c != b'&');
+    if b.first() == Some(&b' ')
+        || b.last() == Some(&b' ')
+        || memchr::memmem::find(b, b"  ").is_some()
+    {
+        return false;
+    }
+    if b.is_ascii() {
+        return b.iter().all(|&c| ascii_ok(c));
+    }
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            ascii_ok(c as u8)
+        } else {
+            !c.is_whitespace()
+                && !('\u{80}'..='\u{9f}').contains(&c)
+                && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        }
+    })
 }
 
 /// The words of `s` joined by single spaces.
@@ -465,7 +525,19 @@ pub fn xml_safe(s: &str) -> Cow<'_, str> {
     fn allowed(c: char) -> bool {
         matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
     }
-    if s.chars().all(allowed) {
+    // In UTF-8 the forbidden characters are the bytes below 0x20 (but tab, LF, CR) and the
+    // sequences EF BF BE / EF BF BF (a `str` holds no surrogates): looked for bytewise, the
+    // rare suspect byte 0xEF looked at more closely.
+    let b = s.as_bytes();
+    let control = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');
+    let clean = !b.iter().any(|&c| control(c) || c == 0xEF)
+        || !b.iter().enumerate().any(|(i, &c)| {
+            control(c)
+                || (c == 0xEF
+                    && b.get(i + 1) == Some(&0xBF)
+                    && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        });
+    if clean {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
@@ -718,6 +790,67 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn clean_ascii_text_is_what_the_steps_give(
+            text in "[ -~]{0,40}|[a-zA-Z0-9 .,:;!?'()-]{0,40}|[a-z \u{a0}\u{85}\u{92}é’\u{2003}\u{fffe}\u{7f}\u{1F600}]{0,20}"
+        ) {
+            if is_clean_text(&text) {
+                proptest::prop_assert_eq!(&clean_text_steps(&text), &text);
+            }
+            proptest::prop_assert_eq!(clean_text(&text), clean_text_steps(&text));
+        }
+    }
+
+    #[test]
+    fn the_clean_text_shortcut_leaves_anything_unusual_to_the_steps() {
+        for t in ["Plain title: v2 (beta)!", "", "x", "Café ’s 😀"] {
+            assert!(is_clean_text(t), "{t:?}");
+        }
+        for t in [
+            " lead",
+            "trail ",
+            "two  spaces",
+            "a&amp;b",
+            "a<b>c",
+            "tab\t",
+            "\u{7f}",
+            "nb\u{a0}sp",
+            "don\u{92}t",
+            "em\u{2003}space",
+            "x\u{fffe}",
+        ] {
+            assert!(!is_clean_text(t), "{t:?}");
+            assert_eq!(clean_text(t), clean_text_steps(t));
+        }
+    }
+
+    #[test]
+    fn a_guid_equal_to_the_normalised_link_gives_the_same_id_as_assign_id() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        for (guid, link) in [
+            ("https://example.org/p/1", "https://example.org/p/1"),
+            (
+                "https://example.org/p/1",
+                "https://Example.org/p/1?utm_source=x",
+            ),
+            ("12", "https://example.org/p/12"),
+            ("https://example.org/other", "https://example.org/p/1"),
+        ] {
+            let raw = SourceFeed {
+                items: vec![Item {
+                    guid: Some(guid.into()),
+                    link: Some(link.into()),
+                    title: Some("T".into()),
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let item = &normalise_feed(raw, &ctx(now)).items[0];
+            assert_eq!(item.id, assign_id("ex", item), "{guid} / {link}");
+        }
+    }
+
     #[test]
     fn c1_controls_become_windows_1252_characters() {
         assert_eq!(
@@ -725,6 +858,16 @@ mod tests {
             "don\u{2019}t \u{201c}quote\u{201d} x"
         );
         assert!(matches!(fix_c1_controls("plain ’"), Cow::Borrowed(_)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn xml_safe_keeps_exactly_the_xml_chars(s in "[a\u{0}-\u{1f}\u{7f}\u{d7ff}\u{e000}\u{fffd}-\u{ffff}\u{10000}é]{0,12}") {
+            let allowed = |c: char| matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+            let expected: String = s.chars().filter(|&c| allowed(c)).collect();
+            let got = xml_safe(&s);
+            proptest::prop_assert_eq!(got.as_ref(), expected.as_str());
+        }
     }
 
     #[test]

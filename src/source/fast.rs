@@ -163,6 +163,8 @@ struct RawChannel {
 }
 
 struct Pass<'a> {
+    /// The whole document (the reader's offsets index it).
+    doc: &'a str,
     reader: NsReader<&'a [u8]>,
     log: DateLog,
 }
@@ -176,6 +178,7 @@ impl<'a> Pass<'a> {
         config.trim_markup_names_in_closing_tags = true;
         config.trim_text(false);
         Pass {
+            doc: text,
             reader,
             log: DateLog::default(),
         }
@@ -431,21 +434,24 @@ impl<'a> Pass<'a> {
     /// the element's end tag. The outer `None` gives up (a child element, a reference the
     /// repair pass would rewrite …).
     fn text(&mut self, e: &BytesStart<'_>) -> Option<Option<Cow<'a, str>>> {
-        let span = match self.reader.read_text(e.name()).ok()?.into_inner() {
-            Cow::Borrowed(span) => span,
-            Cow::Owned(_) => return None,
-        };
+        // The content's byte range, sliced from the document (already checked UTF-8; the range
+        // lies between `>` and `<`, so on character boundaries): no second UTF-8 check.
+        let range = self.reader.read_to_end(e.name()).ok()?;
+        let span = self
+            .doc
+            .get(usize::try_from(range.start).ok()?..usize::try_from(range.end).ok()?)?;
         if span.is_empty() {
             return Some(None);
         }
-        if !span.contains('<') {
-            if !span.contains('&') {
-                return Some(Some(Cow::Borrowed(span)));
+        let bytes = span.as_bytes();
+        match memchr::memchr2(b'<', b'&', bytes) {
+            None => Some(Some(Cow::Borrowed(span))),
+            Some(at) if bytes[at] == b'&' && memchr::memchr(b'<', &bytes[at..]).is_none() => {
+                unescape_predefined(span, at).map(Some)
             }
-            return unescape_checked(span).map(Some);
+            // CDATA sections, comments or child elements: read the content's events.
+            Some(_) => sub_text(span),
         }
-        // CDATA sections, comments or child elements: read the content's events.
-        sub_text(span)
     }
 
     /// Skips the rest of an element neither path reads, giving up on anything inside it that
@@ -474,6 +480,40 @@ impl<'a> Pass<'a> {
             }
         }
     }
+}
+
+/// [`unescape_checked`] in one pass for text whose references are all among the five XML
+/// entities (the usual escaped HTML of a description); `at` is the first `&`. Anything else
+/// goes to [`unescape_checked`].
+fn unescape_predefined(span: &str, mut at: usize) -> Option<Cow<'_, str>> {
+    let bytes = span.as_bytes();
+    let mut out = String::with_capacity(span.len());
+    let mut done = 0;
+    loop {
+        out.push_str(&span[done..at]);
+        let rest = &bytes[at..];
+        let (value, len) = if rest.starts_with(b"&amp;") {
+            ("&", 5)
+        } else if rest.starts_with(b"&lt;") {
+            ("<", 4)
+        } else if rest.starts_with(b"&gt;") {
+            (">", 4)
+        } else if rest.starts_with(b"&quot;") {
+            ("\"", 6)
+        } else if rest.starts_with(b"&apos;") {
+            ("'", 6)
+        } else {
+            return unescape_checked(span);
+        };
+        out.push_str(value);
+        done = at + len;
+        match memchr::memchr(b'&', &bytes[done..]) {
+            Some(next) => at = done + next,
+            None => break,
+        }
+    }
+    out.push_str(&span[done..]);
+    Some(Cow::Owned(out))
 }
 
 /// Text with references: each one must be a reference the repair pass keeps; resolved as
@@ -710,14 +750,16 @@ fn map_item(
 ) -> Item {
     it.links.retain(|l| l.href != repair::NO_LINK_SENTINEL);
     // feed-rs drops comment links that repeat another link.
-    let others: Vec<String> = it
-        .links
-        .iter()
-        .filter(|l| l.kind != LinkKind::Comments)
-        .map(|l| l.href.clone())
-        .collect();
-    it.links
-        .retain(|l| l.kind != LinkKind::Comments || !others.contains(&l.href));
+    if it.links.iter().any(|l| l.kind == LinkKind::Comments) {
+        let others: Vec<String> = it
+            .links
+            .iter()
+            .filter(|l| l.kind != LinkKind::Comments)
+            .map(|l| l.href.clone())
+            .collect();
+        it.links
+            .retain(|l| l.kind != LinkKind::Comments || !others.contains(&l.href));
+    }
     let (link, link_url) = match it
         .links
         .iter_mut()
@@ -788,5 +830,30 @@ fn map_item(
         language: language.clone(),
         comments,
         origin: Some(origin.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_pass_unescape_reads_what_the_checked_one_reads() {
+        for span in [
+            "&lt;p&gt;Tom &amp; Jerry&apos;s &quot;x&quot;&lt;/p&gt;",
+            "a &amp;amp; b",
+            "&amp;",
+            "x &#233; y &amp; z",
+            "caf&eacute; &lt;b&gt;",
+            "&amp &lt;",
+            "end &",
+        ] {
+            let at = span.find('&').unwrap();
+            assert_eq!(
+                unescape_predefined(span, at),
+                unescape_checked(span),
+                "{span:?}"
+            );
+        }
     }
 }

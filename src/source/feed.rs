@@ -511,9 +511,9 @@ pub(crate) fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
         return None;
     }
     match Url::parse(href) {
-        Ok(u) => Some(u.to_string()),
+        Ok(u) => Some(u.into()),
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(b) => b.join(href).ok().map(|u| u.to_string()),
+            Some(b) => b.join(href).ok().map(String::from),
             None => Some(href.to_string()),
         },
         Err(_) => Some(href.to_string()),
@@ -573,13 +573,6 @@ fn looks_like_image(path: &str) -> bool {
 
 /// The `src` of the first `<img>` in an HTML fragment (looked for in the first 64 KiB).
 pub(crate) fn first_img_src(html: &str) -> Option<String> {
-    static IMG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let re = IMG
-        .get_or_init(|| {
-            regex::Regex::new(r#"(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))"#)
-                .ok()
-        })
-        .as_ref()?;
     // No more characters than bytes: a short fragment is whole.
     let end = if html.len() <= 65536 {
         html.len()
@@ -588,9 +581,105 @@ pub(crate) fn first_img_src(html: &str) -> Option<String> {
             .nth(65536)
             .map_or(html.len(), |(i, _)| i)
     };
-    let caps = re.captures(&html[..end])?;
-    let src = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str().trim();
+    let html = &html[..end];
+    let src = match img_src_scan(html) {
+        Scan::Found(src) => src,
+        Scan::None => return None,
+        Scan::Undecided => img_src_regex(html)?,
+    }
+    .trim();
     (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
+}
+
+/// The pattern [`first_img_src`] looks for, as a regex: the reference [`img_src_scan`] follows.
+fn img_src_regex(html: &str) -> Option<&str> {
+    static IMG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = IMG
+        .get_or_init(|| {
+            regex::Regex::new(r#"(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))"#)
+                .ok()
+        })
+        .as_ref()?;
+    let caps = re.captures(html)?;
+    Some(caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str())
+}
+
+/// What [`img_src_scan`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Scan<'a> {
+    Found(&'a str),
+    None,
+    /// Something only the regex's Unicode rules decide (a non-ASCII character next to `img` or
+    /// `src`, or U+017F, which matches `s` case-insensitively): ask [`img_src_regex`].
+    Undecided,
+}
+
+/// [`img_src_regex`] without the regex engine (the first `src` value of the first `<img` that
+/// has one, exactly as the regex's leftmost-first match reads it), for ASCII surroundings.
+fn img_src_scan(html: &str) -> Scan<'_> {
+    let b = html.as_bytes();
+    if memchr::memmem::find(b, "\u{17f}".as_bytes()).is_some() {
+        return Scan::Undecided;
+    }
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut from = 0;
+    while let Some(lt) = memchr::memchr(b'<', &b[from..]).map(|i| from + i) {
+        from = lt + 1;
+        if !b
+            .get(lt + 1..lt + 4)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"img"))
+        {
+            continue;
+        }
+        // `\b` after `img`: the next character is no word character (or there is none).
+        let after = lt + 4;
+        match b.get(after) {
+            Some(&c) if !c.is_ascii() => return Scan::Undecided,
+            Some(&c) if is_word(c) => continue,
+            _ => {}
+        }
+        // `[^>]*?\bsrc`: every `src` before the next `>`, in order, preceded by a non-word
+        // character (the one before `after` is `g`, a word character).
+        let gt = memchr::memchr(b'>', &b[after..]).map_or(b.len(), |i| after + i);
+        for p in after + 1..gt {
+            if !b[p..]
+                .get(..3)
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"src"))
+            {
+                continue;
+            }
+            let before = b[p - 1];
+            if !before.is_ascii() {
+                return Scan::Undecided;
+            }
+            if is_word(before) {
+                continue;
+            }
+            if let Some(value) = src_value(&html[p + 3..]) {
+                return Scan::Found(value);
+            }
+        }
+    }
+    Scan::None
+}
+
+/// `\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))` at the start of `rest`: the captured value.
+/// (Giving back whitespace never helps the regex: every alternative starts with a
+/// non-whitespace character.)
+fn src_value(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    for quote in ['"', '\''] {
+        if let Some(inner) = rest.strip_prefix(quote)
+            && let Some(close) = inner.find(quote)
+            && close > 0
+        {
+            return Some(&inner[..close]);
+        }
+    }
+    let len = rest
+        .find(|c: char| c.is_whitespace() || c == '>')
+        .unwrap_or(rest.len());
+    (len > 0).then(|| &rest[..len])
 }
 
 /// Splits an RSS-style person ("mail@x (Name)", "Name <mail@x>", "Name") into a Person.
@@ -1082,6 +1171,67 @@ mod tests {
     fn read(xml: &str) -> SourceFeed {
         let url = Url::parse("https://example.org/feed.xml").unwrap();
         read_feed(xml.as_bytes(), &ctx(&url)).unwrap()
+    }
+
+    /// The scan answers exactly what the regex answers, wherever it answers at all.
+    fn scan_agrees(html: &str) {
+        match img_src_scan(html) {
+            Scan::Found(v) => assert_eq!(Some(v), img_src_regex(html), "{html:?}"),
+            Scan::None => assert_eq!(None, img_src_regex(html), "{html:?}"),
+            Scan::Undecided => {}
+        }
+    }
+
+    #[test]
+    fn image_scan_reads_what_the_regex_reads() {
+        for html in [
+            r#"<p>x</p><img alt="" src="/a.jpg"><img src="b.png">"#,
+            r#"<IMG SRC='q.gif'>"#,
+            "<img src=bare.png alt=x>",
+            r#"<img data-src="lazy.jpg" src="real.jpg">"#,
+            r#"<imgx src="no.jpg"><img src = "spaced.jpg">"#,
+            r#"<img alt="a>b" src="after-gt.jpg"><img src="second.jpg">"#,
+            r#"<img src="">"#,
+            r#"<img src="unclosed.jpg alt=x>"#,
+            r#"<img src=>"#,
+            r#"<img src="a" "#,
+            "<img\nsrc=\"nl.jpg\">",
+            "<img srcset=\"x 1x\" src=\"y.jpg\">",
+            "<img_src=\"no.jpg\"><img src=\"yes.jpg\">",
+            "<img src=\"é.jpg\">",
+            "<imgé src=\"u.jpg\">",
+            "<img ésrc=\"u.jpg\">",
+            "<img ſrc=\"long-s.jpg\">",
+            "<img",
+            "",
+            "no image here",
+        ] {
+            scan_agrees(html);
+        }
+        assert_eq!(
+            first_img_src(r#"<img alt="" src=" /a.jpg ">"#).as_deref(),
+            Some("/a.jpg")
+        );
+        assert_eq!(
+            first_img_src(r#"<img src="data:image/png;base64,x">"#),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn image_scan_agrees_with_the_regex_on_generated_markup(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<", ">", "img", "IMG", "iMg", " ", "\n", "\t", "src", "SRC", "Src",
+                    "=", "\"", "'", "a", "_", "-", "x.jpg", "é", "ſ", "data-", "\u{a0}",
+                    "data:", "/", "&amp;", "<p>",
+                ]),
+                0..24,
+            )
+        ) {
+            scan_agrees(&parts.concat());
+        }
     }
 
     #[test]
