@@ -89,74 +89,46 @@ impl std::fmt::Write for Fingerprint {
 /// and were well over half of the text a run formatted and hashed for 500 html sources. The
 /// pattern names every field, so a new one cannot be left out silently.
 fn add_source_config(f: &mut Fingerprint, s: &SourceConfig) {
-    let SourceConfig {
-        id,
-        location,
-        kind,
-        title,
-        tags,
-        enabled,
-        interval,
-        schedule,
-        user_agent,
-        timeout,
-        connect_timeout,
-        host_delay,
-        max_body_size,
-        retries,
-        respect_robots,
-        headers,
-        fulltext,
-        prefer_feed,
-        timezone,
-        language,
-        day_first,
-        date_format,
-        max_pages,
-        max_items,
-        max_age,
-        include_filters,
-        exclude_filters,
-        selectors,
-        selector_positions,
-        css_selectors: _,
-        line,
-    } = s;
-    let parts: [&dyn std::fmt::Debug; 30] = [
-        id,
-        location,
-        kind,
-        title,
-        tags,
-        enabled,
-        interval,
-        schedule,
-        user_agent,
-        timeout,
-        connect_timeout,
-        host_delay,
-        max_body_size,
-        retries,
-        respect_robots,
-        headers,
-        fulltext,
-        prefer_feed,
-        timezone,
-        language,
-        day_first,
-        date_format,
-        max_pages,
-        max_items,
-        max_age,
-        include_filters,
-        exclude_filters,
-        selectors,
-        selector_positions,
-        line,
-    ];
-    for part in parts {
-        f.add_debug(part);
+    // One list of fields: the pattern must name them all (or the build fails), and each named
+    // one is added in that order.
+    macro_rules! every_field_but_css_selectors {
+        ($($field:ident),* $(,)?) => {{
+            let SourceConfig { $($field,)* css_selectors: _ } = s;
+            $(f.add_debug($field);)*
+        }};
     }
+    every_field_but_css_selectors!(
+        id,
+        location,
+        kind,
+        title,
+        tags,
+        enabled,
+        interval,
+        schedule,
+        user_agent,
+        timeout,
+        connect_timeout,
+        host_delay,
+        max_body_size,
+        retries,
+        respect_robots,
+        headers,
+        fulltext,
+        prefer_feed,
+        timezone,
+        language,
+        day_first,
+        date_format,
+        max_pages,
+        max_items,
+        max_age,
+        include_filters,
+        exclude_filters,
+        selectors,
+        selector_positions,
+        line,
+    );
 }
 
 /// What the run knows about sources, computed once and only when needed.
