@@ -222,6 +222,11 @@ pub struct Retention {
     pub max_age: Option<std::time::Duration>,
 }
 
+/// `(source, stored items, undated items)` for every source with stored items; answered from
+/// the `items_undated` index (migration 8).
+const ITEM_COUNTS_SQL: &str =
+    "SELECT source_id, COUNT(*), COALESCE(SUM(undated), 0) FROM items GROUP BY source_id";
+
 pub struct State {
     conn: Connection,
     path: PathBuf,
@@ -648,33 +653,13 @@ impl State {
         Ok(())
     }
 
-    /// How many items are stored for a source, and how many of them are undated (their date
-    /// fell back to the time they were first seen). For `status`.
-    pub fn item_counts(&self, source_id: &str) -> Result<(u64, u64), StateError> {
-        cached_query_row(
-            &self.conn,
-            "SELECT COUNT(*), COALESCE(SUM(undated), 0) FROM items WHERE source_id = ?1",
-            [source_id],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )
-        .map(|(total, undated)| {
-            (
-                u64::try_from(total).unwrap_or(0),
-                u64::try_from(undated).unwrap_or(0),
-            )
-        })
-        .map_err(|e| self.err(e))
-    }
-
-    /// [`State::item_counts`] of every source that has stored items, by source id, in one
-    /// query (answered from the `items_undated` index, not the rows).
+    /// For `status`: per source that has stored items, by source id, how many items are stored
+    /// and how many of them are undated (their date fell back to the time they were first
+    /// seen), in one query answered from the `items_undated` index, not the rows.
     pub fn all_item_counts(&self) -> Result<HashMap<String, (u64, u64)>, StateError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT source_id, COUNT(*), COALESCE(SUM(undated), 0) FROM items
-                 GROUP BY source_id",
-            )
+            .prepare_cached(ITEM_COUNTS_SQL)
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -1150,7 +1135,7 @@ mod tests {
             at(5),
         )
         .unwrap();
-        assert_eq!(st.item_counts("s").unwrap(), (3, 2));
+        assert_eq!(counts_of(&st, "s"), (3, 2));
         // The page later gives "c" a date: it is no longer undated.
         st.store_items(
             "s",
@@ -1162,7 +1147,7 @@ mod tests {
             at(6),
         )
         .unwrap();
-        assert_eq!(st.item_counts("s").unwrap(), (3, 1));
+        assert_eq!(counts_of(&st, "s"), (3, 1));
         // A state written before migration 7: the column is filled from the JSON.
         st.conn
             .execute_batch(
@@ -1172,7 +1157,12 @@ mod tests {
             .unwrap();
         drop(st);
         let st = State::open(&path).unwrap();
-        assert_eq!(st.item_counts("s").unwrap(), (3, 1));
+        assert_eq!(counts_of(&st, "s"), (3, 1));
+    }
+
+    /// A source's `(stored, undated)` counts as `status` reads them.
+    fn counts_of(st: &State, source_id: &str) -> (u64, u64) {
+        st.all_item_counts().unwrap()[source_id]
     }
 
     #[test]
@@ -1221,29 +1211,22 @@ mod tests {
             .unwrap();
         let all = st.all_item_counts().unwrap();
         assert_eq!(all.len(), 2, "a source with no items has no entry");
-        for id in ["a", "b"] {
-            assert_eq!(all[id], st.item_counts(id).unwrap());
-        }
         assert_eq!(all["a"], (2, 1));
-        // Both counts come from the index, never from the rows (whose JSON comes first).
-        for sql in [
-            "SELECT source_id, COUNT(*), COALESCE(SUM(undated), 0) FROM items GROUP BY source_id",
-            "SELECT COUNT(*), COALESCE(SUM(undated), 0) FROM items WHERE source_id = 'a'",
-        ] {
-            let plan: Vec<String> = st
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap()
-                .query_map([], |r| r.get::<_, String>(3))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            assert!(
-                plan.iter()
-                    .any(|p| p.contains("COVERING INDEX items_undated")),
-                "{sql}: {plan:?}"
-            );
-        }
+        assert_eq!(all["b"], (1, 1));
+        // The counts come from the index, never from the rows (whose JSON comes first).
+        let plan: Vec<String> = st
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {ITEM_COUNTS_SQL}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("COVERING INDEX items_undated")),
+            "{plan:?}"
+        );
     }
 
     #[test]
