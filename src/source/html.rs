@@ -660,7 +660,14 @@ pub fn best_srcset(srcset: &str) -> Option<String> {
 
 /// Whitespace collapsed to single spaces, entities already decoded by the parser.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// A title: text collapsed and trimmed of read-more links, reading time and share labels.
