@@ -10,11 +10,15 @@
 //! comments, `wfw:commentRss`). Elements in namespaces neither path reads are skipped. Anything
 //! else (media, iTunes, enclosures, Atom or Dublin Core fields the extras scan maps, markup
 //! inside a text field, parse errors …) makes it answer `None`, and the caller takes the full
-//! path. tests/fast_path.rs checks both paths agree on every corpus document it accepts.
+//! path. Leaf text without markup is sliced from the document up to its end tag rather than
+//! tokenised, and the item links and images it parses are handed to normalising as
+//! `SourceFeed::url_hints`. tests/fast_path.rs checks both paths agree on every corpus document
+//! it accepts.
 
-use crate::model::{Item, Origin, Person, SourceFeed};
+use crate::model::{Item, ItemUrls, Origin, Person, SourceFeed, UrlHints};
 use crate::source::feed::{
-    DateLog, MAX_ITEMS, ReadContext, absolute, clean_person_name, first_img_src, log_date, stamp,
+    DateLog, MAX_ITEMS, ReadContext, absolute, absolute_parsed, clean_person_name, first_img_src,
+    log_date, stamp,
 };
 use crate::source::repair;
 use chrono::{DateTime, Utc};
@@ -434,12 +438,38 @@ impl<'a> Pass<'a> {
     /// the element's end tag. The outer `None` gives up (a child element, a reference the
     /// repair pass would rewrite …).
     fn text(&mut self, e: &BytesStart<'_>) -> Option<Option<Cow<'a, str>>> {
-        // The content's byte range, sliced from the document (already checked UTF-8; the range
-        // lies between `>` and `<`, so on character boundaries): no second UTF-8 check.
-        let range = self.reader.read_to_end(e.name()).ok()?;
-        let span = self
-            .doc
-            .get(usize::try_from(range.start).ok()?..usize::try_from(range.end).ok()?)?;
+        // Where the content starts: the reader's input is the rest of the document.
+        let doc: &'a str = self.doc;
+        let at = doc.len() - self.reader.get_ref().len();
+        let bytes = doc.as_bytes();
+        // Plain content (no markup, as most leaf text is) ends at the first `<`, which must
+        // then be this element's end tag: the content is taken without tokenising it, and the
+        // reader goes on from the end tag, which it reads itself (checking it and closing the
+        // element's namespace scope). An element written `<x/>` (the reader has already made
+        // up its end) and anything else take the reader's way.
+        let plain_end = (bytes.get(at.wrapping_sub(2)) != Some(&b'/'))
+            .then(|| memchr::memchr(b'<', &bytes[at..]))
+            .flatten()
+            .map(|lt| at + lt)
+            .filter(|&lt| closes(&bytes[lt..], e.name().as_ref().as_bytes()));
+        let span = match plain_end {
+            Some(lt) => {
+                *self.reader.get_mut() = &bytes[lt..];
+                if !matches!(self.reader.read_event().ok()?, Event::End(_)) {
+                    return None;
+                }
+                &doc[at..lt]
+            }
+            None => {
+                // The content's byte range, sliced from the document (already checked UTF-8;
+                // the range lies between `>` and `<`, so on character boundaries). Only its
+                // length is used: the reader's own offsets stop counting the document once
+                // content has been passed over as above.
+                let range = self.reader.read_to_end(e.name()).ok()?;
+                let len = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
+                doc.get(at..at.checked_add(len)?)?
+            }
+        };
         if span.is_empty() {
             return Some(None);
         }
@@ -480,6 +510,19 @@ impl<'a> Pass<'a> {
             }
         }
     }
+}
+
+/// Whether `rest` starts with the end tag of an element named `name` (`</name>`, with
+/// whitespace allowed before the `>`, as the reader reads closing tags).
+fn closes(rest: &[u8], name: &[u8]) -> bool {
+    let Some(after) = rest.strip_prefix(b"</").and_then(|r| r.strip_prefix(name)) else {
+        return false;
+    };
+    let spaces = after
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    after.get(spaces) == Some(&b'>')
 }
 
 /// [`unescape_checked`] in one pass for text whose references are all among the five XML
@@ -719,12 +762,12 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         link: home.clone(),
         feed_url: feed_url.map(|u| u.to_string()),
     };
-    let items = ch
+    let (items, hints) = ch
         .items
         .into_iter()
         .take(MAX_ITEMS)
         .map(|it| map_item(it, ctx, base, &language, &origin, log))
-        .collect();
+        .unzip();
     let mut warnings = Vec::new();
     for raw in &log.failed {
         warnings.push(format!("unreadable date `{raw}`"));
@@ -737,6 +780,7 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         authors: Vec::new(),
         items,
         warnings,
+        url_hints: UrlHints(hints),
     }
 }
 
@@ -747,7 +791,7 @@ fn map_item(
     language: &Option<String>,
     origin: &Origin,
     log: &DateLog,
-) -> Item {
+) -> (Item, ItemUrls) {
     it.links.retain(|l| l.href != repair::NO_LINK_SENTINEL);
     // feed-rs drops comment links that repeat another link.
     if it.links.iter().any(|l| l.kind == LinkKind::Comments) {
@@ -787,11 +831,13 @@ fn map_item(
     if content.is_none() {
         content = summary.take();
     }
-    let image = [content.as_deref(), summary.as_deref()]
+    let (image, image_url) = [content.as_deref(), summary.as_deref()]
         .into_iter()
         .flatten()
         .find_map(first_img_src)
-        .and_then(|src| absolute(&src, entry_base));
+        .and_then(|src| absolute_parsed(&src, entry_base))
+        .unzip();
+    let image_url = image_url.flatten();
     let comments = it
         .links
         .iter()
@@ -813,7 +859,7 @@ fn map_item(
             uri: None,
         })
         .collect();
-    Item {
+    let item = Item {
         id: String::new(),
         guid: it.guid.filter(|g| !g.is_empty()),
         source_ids: vec![ctx.source_id.to_string()],
@@ -830,7 +876,12 @@ fn map_item(
         language: language.clone(),
         comments,
         origin: Some(origin.clone()),
-    }
+    };
+    let urls = ItemUrls {
+        link: link_url,
+        image: image_url,
+    };
+    (item, urls)
 }
 
 #[cfg(test)]
