@@ -131,6 +131,8 @@ fn the_common_shape_takes_the_fast_path_and_agrees() {
         "<title>a broken end tag</title\n>",
         "<description>a &lt;b&gt; then <![CDATA[<i>cdata</i>]]> &amp; more</description>",
         "<description><!-- a comment -->after it</description>",
+        "<description>  <![CDATA[<p>x</p>]]>  \n </description>",
+        "<title>\n  spaced  \n</title>",
         "<title>x</title><title>a second title</title>",
         "<description>a &gt; b</description><pubDate>Tue, 02 Jun 2026 10:10:00 +0200</pubDate>",
     ] {

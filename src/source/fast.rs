@@ -180,7 +180,10 @@ impl<'a> Pass<'a> {
         // As feed-rs reads.
         config.expand_empty_elements = true;
         config.trim_markup_names_in_closing_tags = true;
-        config.trim_text(false);
+        // Unlike feed-rs: white space between elements makes no event. Nothing here reads the
+        // text between elements but to refuse what is not white space (still an event, trimmed),
+        // and leaf text is taken from the document itself (`text`), untrimmed.
+        config.trim_text(true);
         Pass {
             doc: text,
             reader,
@@ -294,6 +297,13 @@ impl<'a> Pass<'a> {
 
     fn channel(&mut self) -> Option<RawChannel> {
         let mut ch = RawChannel::default();
+        // Room for the items up front (a guess that counts `<item` anywhere, at most what is
+        // kept), rather than growing a vector of large records item by item.
+        ch.items.reserve(
+            memchr::memmem::find_iter(self.doc.as_bytes(), b"<item")
+                .take(MAX_ITEMS)
+                .count(),
+        );
         loop {
             let (ns, e) = match self.next()? {
                 Ev::Start(ns, e) => (ns, e),
