@@ -167,16 +167,21 @@ fn normalise_item(
     sanitise: Sanitise,
     hints: Option<&ItemUrls>,
 ) -> Item {
-    let link_url = raw.link.as_deref().and_then(|l| {
+    let mut raw_link = raw.link;
+    let link_url = raw_link.as_deref().and_then(|l| {
         let parsed = ItemUrls::matching(hints.and_then(|h| h.link.as_ref()), l.trim());
         canonical_url_of(l, home.or(ctx.feed_url), parsed)
     });
-    let link = link_url.as_ref().map(|u| xml_safe(u.as_str()).into_owned());
+    // The link as it came, when it already is its canonical form (no copy).
+    let link = link_url.as_ref().map(|u| match raw_link.take() {
+        Some(l) if l == u.as_str() && matches!(xml_safe(&l), Cow::Borrowed(_)) => l,
+        _ => xml_safe(u.as_str()).into_owned(),
+    });
     // Relative URLs inside the content resolve against the item's own page when known. (An
     // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
-    let content_base = link_url.or_else(|| home.cloned());
+    let content_base = link_url.or_else(|| home.map(Cow::Borrowed));
     let html = |h: String| match sanitise {
-        Sanitise::Yes => sanitise_html(&h, content_base.as_ref()),
+        Sanitise::Yes => sanitise_html(&h, content_base.as_deref()),
         Sanitise::SkipForBenchmark => h,
     };
     let content = non_empty(raw.content.map(&html));
@@ -191,19 +196,14 @@ fn normalise_item(
     let mut categories = Vec::new();
     // Usually a handful per item, where a list beats hashing; many go through a set.
     let many = raw.categories.len() > 32;
-    let mut seen_few: Vec<String> = Vec::new();
     let mut seen_many: HashSet<String> = HashSet::new();
     for c in raw.categories {
         let c = clean_text_owned(c);
         if !c.is_empty() {
-            let key = c.to_lowercase();
             let fresh = if many {
-                seen_many.insert(key)
-            } else if seen_few.contains(&key) {
-                false
+                seen_many.insert(c.to_lowercase())
             } else {
-                seen_few.push(key);
-                true
+                !categories.iter().any(|x: &String| same_lowercase(x, &c))
             };
             if fresh {
                 categories.push(c);
@@ -212,7 +212,7 @@ fn normalise_item(
     }
     let mut enclosures: Vec<Enclosure> = Vec::new();
     for e in raw.enclosures {
-        if let Some(url) = absolute_url(&e.url, content_base.as_ref()) {
+        if let Some(url) = absolute_url(&e.url, content_base.as_deref()) {
             if enclosures.iter().any(|x| x.url == url) {
                 continue;
             }
@@ -257,13 +257,13 @@ fn normalise_item(
         enclosures,
         image: raw.image.as_deref().and_then(|u| {
             let parsed = ItemUrls::matching(hints.and_then(|h| h.image.as_ref()), u.trim());
-            absolute_url_of(u, content_base.as_ref(), parsed)
+            absolute_url_of(u, content_base.as_deref(), parsed)
         }),
         language: non_empty(raw.language.map(clean_text_owned)),
         comments: raw
             .comments
             .as_deref()
-            .and_then(|u| absolute_url(u, content_base.as_ref())),
+            .and_then(|u| absolute_url(u, content_base.as_deref())),
         origin: raw.origin,
     };
     item.id = id_of(ctx.source_id, &item, true);
@@ -355,33 +355,44 @@ pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
     canonical_url(link, base).map(|u| xml_safe(u.as_str()).into_owned())
 }
 
+/// Whether `a` and `b` lower-case to the same string (without allocating when both are ASCII).
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
 /// [`canonical_link`] before serialising.
 fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
-    canonical_url_of(link, base, None)
+    canonical_url_of(link, base, None).map(Cow::into_owned)
 }
 
 /// [`canonical_url`]; `parsed`: the trimmed link already parsed (see [`ItemUrls::matching`]).
-fn canonical_url_of(
+fn canonical_url_of<'u>(
     link: &str,
     base: Option<&url::Url>,
-    parsed: Option<&url::Url>,
-) -> Option<url::Url> {
+    parsed: Option<&'u url::Url>,
+) -> Option<Cow<'u, url::Url>> {
     let trimmed = link.trim();
     if trimmed.is_empty() {
         return None;
     }
     let mut parsed = match parsed {
-        Some(u) => u.clone(),
-        None => match url::Url::parse(trimmed) {
+        Some(u) => Cow::Borrowed(u),
+        None => Cow::Owned(match url::Url::parse(trimmed) {
             Ok(u) => u,
             Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
             Err(_) => return None,
-        },
+        }),
     };
     if !matches!(parsed.scheme(), "http" | "https") {
         return None;
     }
-    parsed.set_fragment(None);
+    if parsed.fragment().is_some() {
+        parsed.to_mut().set_fragment(None);
+    }
     if parsed.query().is_some() {
         let kept: Vec<(String, String)> = parsed
             .query_pairs()
@@ -390,9 +401,9 @@ fn canonical_url_of(
             .collect();
         let original_len = parsed.query_pairs().count();
         if kept.is_empty() {
-            parsed.set_query(None);
+            parsed.to_mut().set_query(None);
         } else if kept.len() != original_len {
-            parsed.query_pairs_mut().clear().extend_pairs(kept);
+            parsed.to_mut().query_pairs_mut().clear().extend_pairs(kept);
         }
     }
     Some(parsed)
@@ -914,6 +925,39 @@ mod tests {
             };
             let item = &normalise_feed(raw, &ctx(now)).items[0];
             assert_eq!(item.id, assign_id("ex", item), "{guid} / {link}");
+        }
+    }
+
+    #[test]
+    fn categories_that_lower_case_alike_are_one_ascii_or_not() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let words = [
+            "Été", "éTÉ", "ete", "ΟΔΟΣ", "οδος", "οδοσ", "Straße", "STRASSE", "x",
+        ];
+        for n in [1usize, 5] {
+            let raw_categories: Vec<String> = (0..n)
+                .flat_map(|i| words.iter().map(move |w| format!("{w}{i}")))
+                .collect();
+            // The rule: the first of the categories whose `to_lowercase` is the same.
+            let mut expected: Vec<String> = Vec::new();
+            for c in &raw_categories {
+                if !expected
+                    .iter()
+                    .any(|e| e.to_lowercase() == c.to_lowercase())
+                {
+                    expected.push(c.clone());
+                }
+            }
+            let raw = SourceFeed {
+                items: vec![Item {
+                    title: Some("T".into()),
+                    categories: raw_categories,
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let feed = normalise_feed(raw, &ctx(now));
+            assert_eq!(feed.items[0].categories, expected, "{n}");
         }
     }
 

@@ -171,6 +171,9 @@ struct Pass<'a> {
     doc: &'a str,
     reader: NsReader<&'a [u8]>,
     log: DateLog,
+    /// An earlier item link parsed as an http(s) URL, on the origin of the last one (the next
+    /// one is usually on the same site).
+    last_link: Option<Url>,
 }
 
 impl<'a> Pass<'a> {
@@ -188,6 +191,7 @@ impl<'a> Pass<'a> {
             doc: text,
             reader,
             log: DateLog::default(),
+            last_link: None,
         }
     }
 
@@ -207,7 +211,7 @@ impl<'a> Pass<'a> {
             }
             Event::End(_) => Ev::End,
             Event::Text(t) => {
-                if t.contains('&') {
+                if memchr::memchr(b'&', t.as_bytes()).is_some() {
                     return None;
                 }
                 Ev::Text(t.into_inner())
@@ -374,7 +378,15 @@ impl<'a> Pass<'a> {
                         return None;
                     }
                     if let Some(t) = self.text(&e)? {
-                        it.links.push(parsed_link(&t));
+                        let link = parsed_link(&t, self.last_link.as_ref());
+                        if let Some(u) = link.url.as_ref().filter(|u| {
+                            self.last_link.as_ref().is_none_or(|l| {
+                                l[..url::Position::BeforePath] != u[..url::Position::BeforePath]
+                            })
+                        }) {
+                            self.last_link = Some(u.clone());
+                        }
+                        it.links.push(link);
                     }
                 }
                 (Ns::Rss, "comments") => {
@@ -711,9 +723,10 @@ fn trimmed(t: Cow<'_, str>) -> String {
     }
 }
 
-/// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s).
-fn parsed_link(s: &str) -> RawLink {
-    match Url::parse(s) {
+/// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s); `last`:
+/// the previous item's link, if http(s).
+fn parsed_link(s: &str, last: Option<&Url>) -> RawLink {
+    match parse_on_site(s, last) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => RawLink {
             href: u.as_str().to_string(),
             kind: LinkKind::Plain,
@@ -725,6 +738,24 @@ fn parsed_link(s: &str) -> RawLink {
             url: None,
         },
     }
+}
+
+/// `Url::parse(s)`, sparing the scheme and host when `s` is on `site`'s origin: `s` starts with
+/// `site`'s serialisation up to its path, followed by a path that starts with one `/` (not
+/// `//` or `/\\`, which would name another host). The URL standard then resolves the path
+/// against `site` to what parsing `s` whole gives (scheme, credentials, host and port taken from
+/// the same characters).
+fn parse_on_site(s: &str, site: Option<&Url>) -> Result<Url, url::ParseError> {
+    if let Some(site) = site.filter(|u| matches!(u.scheme(), "http" | "https")) {
+        let origin = &site[..url::Position::BeforePath];
+        if let Some(path) = s.strip_prefix(origin)
+            && path.as_bytes().first() == Some(&b'/')
+            && !matches!(path.as_bytes().get(1), Some(b'/' | b'\\'))
+        {
+            return site.join(path);
+        }
+    }
+    Url::parse(s)
 }
 
 /// A link's `href` as feed-rs stores it: re-serialised when it parses as an absolute URL,
@@ -897,6 +928,42 @@ fn map_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_on_the_last_links_site_parses_as_it_would_whole() {
+        let sites = [
+            "https://blog.example.org/2026/post/",
+            "http://user:pw@blog.example.org:8080/a?b#c",
+            "https://xn--caf-dma.example/",
+        ];
+        let links = [
+            "https://blog.example.org/other/?utm_source=x#top",
+            "https://blog.example.org",
+            "https://blog.example.org/",
+            "https://blog.example.org//evil.example/x",
+            "https://blog.example.org/\\evil.example/x",
+            "https://blog.example.org.evil.example/x",
+            "https://blog.example.org:443/x",
+            "https://blog.example.org/a/../b/./c%20d?q=1 2",
+            "https://blog.example.org/tab\there\n ",
+            "http://user:pw@blog.example.org:8080/x/../y",
+            "http://user:pw@blog.example.org:8080//x",
+            "https://xn--caf-dma.example/caf\u{e9}",
+            "https://café.example/x",
+            "/relative",
+            "mailto:a@b.example",
+        ];
+        for site in sites {
+            let site = Url::parse(site).unwrap();
+            for link in links {
+                assert_eq!(
+                    parse_on_site(link, Some(&site)),
+                    Url::parse(link),
+                    "{link} after {site}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_one_pass_unescape_reads_what_the_checked_one_reads() {
