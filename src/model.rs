@@ -167,4 +167,45 @@ pub struct SourceFeed {
     pub items: Vec<Item>,
     /// Problems recovered from (a repaired entity, an unreadable date …), for the log.
     pub warnings: Vec<String>,
+    /// URLs the reader already parsed for its items, so normalising need not parse them again
+    /// (a hint, not data: see [`UrlHints`]).
+    #[serde(skip)]
+    pub url_hints: UrlHints,
+}
+
+/// URLs a reader has already parsed for its items (entry `i` for `items[i]`), offered to
+/// normalising so that it need not parse the same strings again. A hint, never data:
+/// normalising takes a URL only where its serialisation is exactly the string the item holds
+/// (and it is http or https, whose serialisations parse back to the same URL), so a missing or
+/// stale hint changes nothing but speed. Not serialised, and ignored by `==` (two feeds are
+/// equal when their data is).
+#[derive(Clone, Default)]
+pub struct UrlHints(pub Vec<ItemUrls>);
+
+/// The parsed URLs of one item's fields (see [`UrlHints`]).
+#[derive(Clone, Default)]
+pub struct ItemUrls {
+    /// The URL `Item::link` holds.
+    pub link: Option<url::Url>,
+    /// The URL `Item::image` holds.
+    pub image: Option<url::Url>,
+}
+
+impl ItemUrls {
+    /// `url` when it is http(s) and `text` is exactly its serialisation.
+    pub fn matching<'u>(url: Option<&'u url::Url>, text: &str) -> Option<&'u url::Url> {
+        url.filter(|u| matches!(u.scheme(), "http" | "https") && u.as_str() == text)
+    }
+}
+
+impl PartialEq for UrlHints {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for UrlHints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UrlHints({} items)", self.0.len())
+    }
 }

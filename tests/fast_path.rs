@@ -124,6 +124,17 @@ fn the_common_shape_takes_the_fast_path_and_agrees() {
         "<guid>  </guid>",
         "<unknown>x<b>y</b></unknown>",
         "<atom:link href=\"https://blog.example.org/0/amp\" rel=\"amphtml\"/>",
+        // Leaf text read without tokenising it, and what must not be read that way.
+        "<title/><description>after an empty title</description>",
+        "<comments/><guid/>",
+        "<title>a spaced end tag</title >",
+        "<title>a broken end tag</title\n>",
+        "<description>a &lt;b&gt; then <![CDATA[<i>cdata</i>]]> &amp; more</description>",
+        "<description><!-- a comment -->after it</description>",
+        "<description>  <![CDATA[<p>x</p>]]>  \n </description>",
+        "<title>\n  spaced  \n</title>",
+        "<title>x</title><title>a second title</title>",
+        "<description>a &gt; b</description><pubDate>Tue, 02 Jun 2026 10:10:00 +0200</pubDate>",
     ] {
         let doc = rss(extra);
         let feed = both(doc.as_bytes(), Some(&url), None, extra)
@@ -154,6 +165,8 @@ fn what_the_fast_path_does_not_copy_is_handed_over() {
             rss("<title>caf&eacute;</title>"),
         ),
         ("a bare ampersand", rss("<title>a & b</title>")),
+        ("a mismatched end tag", rss("<title>x</titl>")),
+        ("an end tag of another element", rss("<title>x</link>")),
         ("a C1 character reference", rss("<title>don&#146;t</title>")),
         (
             "an enclosure",

@@ -5,11 +5,12 @@
 
 pub mod date;
 
-use crate::model::{Enclosure, Item, Person, SourceFeed, Stamp};
+use crate::model::{Enclosure, Item, ItemUrls, Person, SourceFeed, Stamp};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::sync::LazyLock;
 
 /// What normalising one source's items needs to know.
@@ -66,11 +67,22 @@ pub fn normalise_feed_with(
         .or(feed_url_base.clone());
 
     let mut items: Vec<Item> = Vec::with_capacity(feed.items.len());
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    // Ids seen, by their hash (the ids themselves live in `items`; a hash shared by two
+    // different ids is resolved by looking through the items).
+    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
+    let hasher = std::hash::RandomState::new();
     // Every item of a feed usually carries the same origin title: cleaned once.
     let mut cleaned_origin_title: Option<(String, Option<String>)> = None;
-    for raw in feed.items {
-        let mut item = normalise_item(raw, ctx, home.as_ref(), &feed_authors, sanitise);
+    let hints = feed.url_hints.0;
+    for (i, raw) in feed.items.into_iter().enumerate() {
+        let mut item = normalise_item(
+            raw,
+            ctx,
+            home.as_ref(),
+            &feed_authors,
+            sanitise,
+            hints.get(i),
+        );
         if item.language.is_none() {
             item.language.clone_from(&language);
         }
@@ -84,6 +96,8 @@ pub fn normalise_feed_with(
             origin.title = match origin.title.take() {
                 None => None,
                 Some(t) => match &cleaned_origin_title {
+                    // Already clean (the usual case): the item's own copy is kept.
+                    Some((raw, cleaned)) if *raw == t && cleaned.as_ref() == Some(&t) => Some(t),
                     Some((raw, cleaned)) if *raw == t => cleaned.clone(),
                     _ => {
                         let cleaned = non_empty(Some(clean_text(&t)));
@@ -114,14 +128,20 @@ pub fn normalise_feed_with(
                     .map(|u| u.to_string()),
             });
         }
-        match seen.get(&item.id) {
-            Some(&at) => {
+        let key = hasher.hash_one(&item.id);
+        let earlier = match seen.get(&key) {
+            Some(&at) if items.get(at).is_some_and(|x| x.id == item.id) => Some(at),
+            Some(_) => items.iter().position(|x| x.id == item.id),
+            None => None,
+        };
+        match earlier {
+            Some(at) => {
                 if let Some(existing) = items.get_mut(at) {
                     fill_missing(existing, item);
                 }
             }
             None => {
-                seen.insert(item.id.clone(), items.len());
+                seen.entry(key).or_insert(items.len());
                 items.push(item);
             }
         }
@@ -135,6 +155,7 @@ pub fn normalise_feed_with(
         authors: feed_authors,
         items,
         warnings: feed.warnings,
+        url_hints: Default::default(),
     }
 }
 
@@ -144,17 +165,23 @@ fn normalise_item(
     home: Option<&url::Url>,
     feed_authors: &[Person],
     sanitise: Sanitise,
+    hints: Option<&ItemUrls>,
 ) -> Item {
-    let link_url = raw
-        .link
-        .as_deref()
-        .and_then(|l| canonical_url(l, home.or(ctx.feed_url)));
-    let link = link_url.as_ref().map(|u| xml_safe(u.as_str()).into_owned());
+    let mut raw_link = raw.link;
+    let link_url = raw_link.as_deref().and_then(|l| {
+        let parsed = ItemUrls::matching(hints.and_then(|h| h.link.as_ref()), l.trim());
+        canonical_url_of(l, home.or(ctx.feed_url), parsed)
+    });
+    // The link as it came, when it already is its canonical form (no copy).
+    let link = link_url.as_ref().map(|u| match raw_link.take() {
+        Some(l) if l == u.as_str() && matches!(xml_safe(&l), Cow::Borrowed(_)) => l,
+        _ => xml_safe(u.as_str()).into_owned(),
+    });
     // Relative URLs inside the content resolve against the item's own page when known. (An
     // http(s) URL's serialisation parses back to the same URL: no second parse needed.)
-    let content_base = link_url.or_else(|| home.cloned());
+    let content_base = link_url.or_else(|| home.map(Cow::Borrowed));
     let html = |h: String| match sanitise {
-        Sanitise::Yes => sanitise_html(&h, content_base.as_ref()),
+        Sanitise::Yes => sanitise_html(&h, content_base.as_deref()),
         Sanitise::SkipForBenchmark => h,
     };
     let content = non_empty(raw.content.map(&html));
@@ -169,19 +196,14 @@ fn normalise_item(
     let mut categories = Vec::new();
     // Usually a handful per item, where a list beats hashing; many go through a set.
     let many = raw.categories.len() > 32;
-    let mut seen_few: Vec<String> = Vec::new();
     let mut seen_many: HashSet<String> = HashSet::new();
     for c in raw.categories {
-        let c = clean_text(&c);
+        let c = clean_text_owned(c);
         if !c.is_empty() {
-            let key = c.to_lowercase();
             let fresh = if many {
-                seen_many.insert(key)
-            } else if seen_few.contains(&key) {
-                false
+                seen_many.insert(c.to_lowercase())
             } else {
-                seen_few.push(key);
-                true
+                !categories.iter().any(|x: &String| same_lowercase(x, &c))
             };
             if fresh {
                 categories.push(c);
@@ -190,7 +212,7 @@ fn normalise_item(
     }
     let mut enclosures: Vec<Enclosure> = Vec::new();
     for e in raw.enclosures {
-        if let Some(url) = absolute_url(&e.url, content_base.as_ref()) {
+        if let Some(url) = absolute_url(&e.url, content_base.as_deref()) {
             if enclosures.iter().any(|x| x.url == url) {
                 continue;
             }
@@ -207,12 +229,23 @@ fn normalise_item(
         (Some(p), Some(u)) if u.utc < p.utc => (Some(p), None),
         other => other,
     };
-    let guid = raw.guid.map(|g| xml_safe(g.trim()).into_owned());
-    let title = non_empty(raw.title.as_deref().map(clean_text));
+    let guid = raw.guid.map(|g| {
+        if g.trim().len() == g.len() && matches!(xml_safe(&g), Cow::Borrowed(_)) {
+            g
+        } else {
+            xml_safe(g.trim()).into_owned()
+        }
+    });
+    let title = non_empty(raw.title.map(clean_text_owned));
+    let source_ids = if raw.source_ids.len() == 1 && raw.source_ids[0] == ctx.source_id {
+        raw.source_ids
+    } else {
+        vec![ctx.source_id.to_string()]
+    };
     let mut item = Item {
         id: String::new(),
         guid,
-        source_ids: vec![ctx.source_id.to_string()],
+        source_ids,
         title,
         link,
         published,
@@ -222,15 +255,15 @@ fn normalise_item(
         content,
         categories,
         enclosures,
-        image: raw
-            .image
-            .as_deref()
-            .and_then(|u| absolute_url(u, content_base.as_ref())),
-        language: non_empty(raw.language.as_deref().map(clean_text)),
+        image: raw.image.as_deref().and_then(|u| {
+            let parsed = ItemUrls::matching(hints.and_then(|h| h.image.as_ref()), u.trim());
+            absolute_url_of(u, content_base.as_deref(), parsed)
+        }),
+        language: non_empty(raw.language.map(clean_text_owned)),
         comments: raw
             .comments
             .as_deref()
-            .and_then(|u| absolute_url(u, content_base.as_ref())),
+            .and_then(|u| absolute_url(u, content_base.as_deref())),
         origin: raw.origin,
     };
     item.id = id_of(ctx.source_id, &item, true);
@@ -322,21 +355,44 @@ pub fn canonical_link(link: &str, base: Option<&url::Url>) -> Option<String> {
     canonical_url(link, base).map(|u| xml_safe(u.as_str()).into_owned())
 }
 
+/// Whether `a` and `b` lower-case to the same string (without allocating when both are ASCII).
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
 /// [`canonical_link`] before serialising.
 fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
+    canonical_url_of(link, base, None).map(Cow::into_owned)
+}
+
+/// [`canonical_url`]; `parsed`: the trimmed link already parsed (see [`ItemUrls::matching`]).
+fn canonical_url_of<'u>(
+    link: &str,
+    base: Option<&url::Url>,
+    parsed: Option<&'u url::Url>,
+) -> Option<Cow<'u, url::Url>> {
     let trimmed = link.trim();
     if trimmed.is_empty() {
         return None;
     }
-    let mut parsed = match url::Url::parse(trimmed) {
-        Ok(u) => u,
-        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
-        Err(_) => return None,
+    let mut parsed = match parsed {
+        Some(u) => Cow::Borrowed(u),
+        None => Cow::Owned(match url::Url::parse(trimmed) {
+            Ok(u) => u,
+            Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
+            Err(_) => return None,
+        }),
     };
     if !matches!(parsed.scheme(), "http" | "https") {
         return None;
     }
-    parsed.set_fragment(None);
+    if parsed.fragment().is_some() {
+        parsed.to_mut().set_fragment(None);
+    }
     if parsed.query().is_some() {
         let kept: Vec<(String, String)> = parsed
             .query_pairs()
@@ -345,9 +401,9 @@ fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
             .collect();
         let original_len = parsed.query_pairs().count();
         if kept.is_empty() {
-            parsed.set_query(None);
+            parsed.to_mut().set_query(None);
         } else if kept.len() != original_len {
-            parsed.query_pairs_mut().clear().extend_pairs(kept);
+            parsed.to_mut().query_pairs_mut().clear().extend_pairs(kept);
         }
     }
     Some(parsed)
@@ -355,14 +411,26 @@ fn canonical_url(link: &str, base: Option<&url::Url>) -> Option<url::Url> {
 
 /// Any URL made absolute (http, https, mailto …); used for enclosures, images and comments.
 fn absolute_url(link: &str, base: Option<&url::Url>) -> Option<String> {
+    absolute_url_of(link, base, None)
+}
+
+/// [`absolute_url`]; `parsed`: the trimmed link already parsed (see [`ItemUrls::matching`]).
+fn absolute_url_of(
+    link: &str,
+    base: Option<&url::Url>,
+    parsed: Option<&url::Url>,
+) -> Option<String> {
     let trimmed = link.trim();
     if trimmed.is_empty() {
         return None;
     }
-    let parsed = match url::Url::parse(trimmed) {
-        Ok(u) => u,
-        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
-        Err(_) => return None,
+    let parsed = match parsed {
+        Some(u) => Cow::Borrowed(u),
+        None => Cow::Owned(match url::Url::parse(trimmed) {
+            Ok(u) => u,
+            Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(trimmed).ok()?,
+            Err(_) => return None,
+        }),
     };
     if matches!(parsed.scheme(), "javascript" | "data" | "vbscript" | "file") {
         return None;
@@ -379,6 +447,14 @@ pub fn clean_text(text: &str) -> String {
         return text.to_string();
     }
     clean_text_steps(text)
+}
+
+/// [`clean_text`] of an owned string, given back as it is when already clean.
+pub fn clean_text_owned(text: String) -> String {
+    if is_clean_text(&text) {
+        return text;
+    }
+    clean_text_steps(&text)
 }
 
 /// [`clean_text`] step by step.
@@ -552,8 +628,8 @@ fn clean_people(people: Vec<Person>, base: Option<&url::Url>) -> Vec<Person> {
     let mut out: Vec<Person> = Vec::new();
     for p in people {
         let person = Person {
-            name: non_empty(p.name.as_deref().map(clean_text)),
-            email: non_empty(p.email.as_deref().map(clean_text)),
+            name: non_empty(p.name.map(clean_text_owned)),
+            email: non_empty(p.email.map(clean_text_owned)),
             uri: p.uri.as_deref().and_then(|u| absolute_url(u, base)),
         };
         if (person.name.is_some() || person.email.is_some() || person.uri.is_some())
@@ -799,6 +875,7 @@ mod tests {
                 proptest::prop_assert_eq!(&clean_text_steps(&text), &text);
             }
             proptest::prop_assert_eq!(clean_text(&text), clean_text_steps(&text));
+            proptest::prop_assert_eq!(clean_text_owned(text.clone()), clean_text(&text));
         }
     }
 
@@ -849,6 +926,107 @@ mod tests {
             let item = &normalise_feed(raw, &ctx(now)).items[0];
             assert_eq!(item.id, assign_id("ex", item), "{guid} / {link}");
         }
+    }
+
+    #[test]
+    fn categories_that_lower_case_alike_are_one_ascii_or_not() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let words = [
+            "Été", "éTÉ", "ete", "ΟΔΟΣ", "οδος", "οδοσ", "Straße", "STRASSE", "x",
+        ];
+        for n in [1usize, 5] {
+            let raw_categories: Vec<String> = (0..n)
+                .flat_map(|i| words.iter().map(move |w| format!("{w}{i}")))
+                .collect();
+            // The rule: the first of the categories whose `to_lowercase` is the same.
+            let mut expected: Vec<String> = Vec::new();
+            for c in &raw_categories {
+                if !expected
+                    .iter()
+                    .any(|e| e.to_lowercase() == c.to_lowercase())
+                {
+                    expected.push(c.clone());
+                }
+            }
+            let raw = SourceFeed {
+                items: vec![Item {
+                    title: Some("T".into()),
+                    categories: raw_categories,
+                    ..Item::default()
+                }],
+                ..SourceFeed::default()
+            };
+            let feed = normalise_feed(raw, &ctx(now));
+            assert_eq!(feed.items[0].categories, expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn url_hints_only_spare_parsing() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let parse = |s: &str| url::Url::parse(s).unwrap();
+        let links = [
+            "https://example.org/a?utm_source=x&b=1#frag",
+            "/relative?utm_medium=rss",
+            " https://example.org/spaced ",
+        ];
+        for link in links {
+            let image = "https://example.org/i.png";
+            let raw = |hints: Vec<ItemUrls>| SourceFeed {
+                items: vec![Item {
+                    title: Some("T".into()),
+                    link: Some(link.into()),
+                    image: Some(image.into()),
+                    ..Item::default()
+                }],
+                url_hints: crate::model::UrlHints(hints),
+                ..SourceFeed::default()
+            };
+            let plain = normalise_feed(raw(Vec::new()), &ctx(now));
+            let hinted = |link: Option<&str>, image: Option<&str>| ItemUrls {
+                link: link.map(parse),
+                image: image.map(parse),
+            };
+            for hints in [
+                // The reader's own parse of the strings (as the fast path hands it over).
+                vec![hinted(
+                    Some(link.trim()).filter(|l| l.starts_with("http")),
+                    Some(image),
+                )],
+                // Stale hints (another URL; not http): ignored.
+                vec![hinted(
+                    Some("https://other.example/x"),
+                    Some("https://other.example/y.png"),
+                )],
+                vec![hinted(
+                    Some("ftp://example.org/a"),
+                    Some("ftp://example.org/i.png"),
+                )],
+                // More hints than items, and fewer.
+                vec![ItemUrls::default(), ItemUrls::default()],
+            ] {
+                let feed = normalise_feed(raw(hints), &ctx(now));
+                assert_eq!(feed.items, plain.items, "{link}");
+                assert_eq!(feed.items[0].link, plain.items[0].link, "{link}");
+            }
+        }
+        assert_eq!(
+            normalise_feed(
+                SourceFeed {
+                    items: vec![Item {
+                        link: Some(links[0].into()),
+                        ..Item::default()
+                    }],
+                    ..SourceFeed::default()
+                },
+                &ctx(now)
+            )
+            .items[0]
+                .link
+                .as_deref(),
+            Some("https://example.org/a?b=1"),
+            "the canonical link, hinted or not"
+        );
     }
 
     #[test]

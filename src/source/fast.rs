@@ -10,11 +10,15 @@
 //! comments, `wfw:commentRss`). Elements in namespaces neither path reads are skipped. Anything
 //! else (media, iTunes, enclosures, Atom or Dublin Core fields the extras scan maps, markup
 //! inside a text field, parse errors …) makes it answer `None`, and the caller takes the full
-//! path. tests/fast_path.rs checks both paths agree on every corpus document it accepts.
+//! path. Leaf text without markup is sliced from the document up to its end tag rather than
+//! tokenised, and the item links and images it parses are handed to normalising as
+//! `SourceFeed::url_hints`. tests/fast_path.rs checks both paths agree on every corpus document
+//! it accepts.
 
-use crate::model::{Item, Origin, Person, SourceFeed};
+use crate::model::{Item, ItemUrls, Origin, Person, SourceFeed, UrlHints};
 use crate::source::feed::{
-    DateLog, MAX_ITEMS, ReadContext, absolute, clean_person_name, first_img_src, log_date, stamp,
+    DateLog, MAX_ITEMS, ReadContext, absolute, absolute_parsed, clean_person_name, first_img_src,
+    log_date, stamp,
 };
 use crate::source::repair;
 use chrono::{DateTime, Utc};
@@ -167,6 +171,9 @@ struct Pass<'a> {
     doc: &'a str,
     reader: NsReader<&'a [u8]>,
     log: DateLog,
+    /// An earlier item link parsed as an http(s) URL, on the origin of the last one (the next
+    /// one is usually on the same site).
+    last_link: Option<Url>,
 }
 
 impl<'a> Pass<'a> {
@@ -176,11 +183,15 @@ impl<'a> Pass<'a> {
         // As feed-rs reads.
         config.expand_empty_elements = true;
         config.trim_markup_names_in_closing_tags = true;
-        config.trim_text(false);
+        // Unlike feed-rs: white space between elements makes no event. Nothing here reads the
+        // text between elements but to refuse what is not white space (still an event, trimmed),
+        // and leaf text is taken from the document itself (`text`), untrimmed.
+        config.trim_text(true);
         Pass {
             doc: text,
             reader,
             log: DateLog::default(),
+            last_link: None,
         }
     }
 
@@ -200,7 +211,7 @@ impl<'a> Pass<'a> {
             }
             Event::End(_) => Ev::End,
             Event::Text(t) => {
-                if t.contains('&') {
+                if memchr::memchr(b'&', t.as_bytes()).is_some() {
                     return None;
                 }
                 Ev::Text(t.into_inner())
@@ -290,6 +301,13 @@ impl<'a> Pass<'a> {
 
     fn channel(&mut self) -> Option<RawChannel> {
         let mut ch = RawChannel::default();
+        // Room for the items up front (a guess that counts `<item` anywhere, at most what is
+        // kept), rather than growing a vector of large records item by item.
+        ch.items.reserve(
+            memchr::memmem::find_iter(self.doc.as_bytes(), b"<item")
+                .take(MAX_ITEMS)
+                .count(),
+        );
         loop {
             let (ns, e) = match self.next()? {
                 Ev::Start(ns, e) => (ns, e),
@@ -360,7 +378,15 @@ impl<'a> Pass<'a> {
                         return None;
                     }
                     if let Some(t) = self.text(&e)? {
-                        it.links.push(parsed_link(&t));
+                        let link = parsed_link(&t, self.last_link.as_ref());
+                        if let Some(u) = link.url.as_ref().filter(|u| {
+                            self.last_link.as_ref().is_none_or(|l| {
+                                l[..url::Position::BeforePath] != u[..url::Position::BeforePath]
+                            })
+                        }) {
+                            self.last_link = Some(u.clone());
+                        }
+                        it.links.push(link);
                     }
                 }
                 (Ns::Rss, "comments") => {
@@ -434,12 +460,38 @@ impl<'a> Pass<'a> {
     /// the element's end tag. The outer `None` gives up (a child element, a reference the
     /// repair pass would rewrite …).
     fn text(&mut self, e: &BytesStart<'_>) -> Option<Option<Cow<'a, str>>> {
-        // The content's byte range, sliced from the document (already checked UTF-8; the range
-        // lies between `>` and `<`, so on character boundaries): no second UTF-8 check.
-        let range = self.reader.read_to_end(e.name()).ok()?;
-        let span = self
-            .doc
-            .get(usize::try_from(range.start).ok()?..usize::try_from(range.end).ok()?)?;
+        // Where the content starts: the reader's input is the rest of the document.
+        let doc: &'a str = self.doc;
+        let at = doc.len() - self.reader.get_ref().len();
+        let bytes = doc.as_bytes();
+        // Plain content (no markup, as most leaf text is) ends at the first `<`, which must
+        // then be this element's end tag: the content is taken without tokenising it, and the
+        // reader goes on from the end tag, which it reads itself (checking it and closing the
+        // element's namespace scope). An element written `<x/>` (the reader has already made
+        // up its end) and anything else take the reader's way.
+        let plain_end = (bytes.get(at.wrapping_sub(2)) != Some(&b'/'))
+            .then(|| memchr::memchr(b'<', &bytes[at..]))
+            .flatten()
+            .map(|lt| at + lt)
+            .filter(|&lt| closes(&bytes[lt..], e.name().as_ref().as_bytes()));
+        let span = match plain_end {
+            Some(lt) => {
+                *self.reader.get_mut() = &bytes[lt..];
+                if !matches!(self.reader.read_event().ok()?, Event::End(_)) {
+                    return None;
+                }
+                &doc[at..lt]
+            }
+            None => {
+                // The content's byte range, sliced from the document (already checked UTF-8;
+                // the range lies between `>` and `<`, so on character boundaries). Only its
+                // length is used: the reader's own offsets stop counting the document once
+                // content has been passed over as above.
+                let range = self.reader.read_to_end(e.name()).ok()?;
+                let len = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
+                doc.get(at..at.checked_add(len)?)?
+            }
+        };
         if span.is_empty() {
             return Some(None);
         }
@@ -480,6 +532,19 @@ impl<'a> Pass<'a> {
             }
         }
     }
+}
+
+/// Whether `rest` starts with the end tag of an element named `name` (`</name>`, with
+/// whitespace allowed before the `>`, as the reader reads closing tags).
+fn closes(rest: &[u8], name: &[u8]) -> bool {
+    let Some(after) = rest.strip_prefix(b"</").and_then(|r| r.strip_prefix(name)) else {
+        return false;
+    };
+    let spaces = after
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    after.get(spaces) == Some(&b'>')
 }
 
 /// [`unescape_checked`] in one pass for text whose references are all among the five XML
@@ -658,9 +723,10 @@ fn trimmed(t: Cow<'_, str>) -> String {
     }
 }
 
-/// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s).
-fn parsed_link(s: &str) -> RawLink {
-    match Url::parse(s) {
+/// An item's `<link>` as feed-rs stores it, keeping the parsed URL when it is http(s); `last`:
+/// the previous item's link, if http(s).
+fn parsed_link(s: &str, last: Option<&Url>) -> RawLink {
+    match parse_on_site(s, last) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => RawLink {
             href: u.as_str().to_string(),
             kind: LinkKind::Plain,
@@ -672,6 +738,24 @@ fn parsed_link(s: &str) -> RawLink {
             url: None,
         },
     }
+}
+
+/// `Url::parse(s)`, sparing the scheme and host when `s` is on `site`'s origin: `s` starts with
+/// `site`'s serialisation up to its path, followed by a path that starts with one `/` (not
+/// `//` or `/\\`, which would name another host). The URL standard then resolves the path
+/// against `site` to what parsing `s` whole gives (scheme, credentials, host and port taken from
+/// the same characters).
+fn parse_on_site(s: &str, site: Option<&Url>) -> Result<Url, url::ParseError> {
+    if let Some(site) = site.filter(|u| matches!(u.scheme(), "http" | "https")) {
+        let origin = &site[..url::Position::BeforePath];
+        if let Some(path) = s.strip_prefix(origin)
+            && path.as_bytes().first() == Some(&b'/')
+            && !matches!(path.as_bytes().get(1), Some(b'/' | b'\\'))
+        {
+            return site.join(path);
+        }
+    }
+    Url::parse(s)
 }
 
 /// A link's `href` as feed-rs stores it: re-serialised when it parses as an absolute URL,
@@ -719,12 +803,12 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         link: home.clone(),
         feed_url: feed_url.map(|u| u.to_string()),
     };
-    let items = ch
+    let (items, hints) = ch
         .items
         .into_iter()
         .take(MAX_ITEMS)
         .map(|it| map_item(it, ctx, base, &language, &origin, log))
-        .collect();
+        .unzip();
     let mut warnings = Vec::new();
     for raw in &log.failed {
         warnings.push(format!("unreadable date `{raw}`"));
@@ -737,6 +821,7 @@ fn map(ch: RawChannel, ctx: &ReadContext<'_>, log: &DateLog) -> SourceFeed {
         authors: Vec::new(),
         items,
         warnings,
+        url_hints: UrlHints(hints),
     }
 }
 
@@ -747,7 +832,7 @@ fn map_item(
     language: &Option<String>,
     origin: &Origin,
     log: &DateLog,
-) -> Item {
+) -> (Item, ItemUrls) {
     it.links.retain(|l| l.href != repair::NO_LINK_SENTINEL);
     // feed-rs drops comment links that repeat another link.
     if it.links.iter().any(|l| l.kind == LinkKind::Comments) {
@@ -787,11 +872,13 @@ fn map_item(
     if content.is_none() {
         content = summary.take();
     }
-    let image = [content.as_deref(), summary.as_deref()]
+    let (image, image_url) = [content.as_deref(), summary.as_deref()]
         .into_iter()
         .flatten()
         .find_map(first_img_src)
-        .and_then(|src| absolute(&src, entry_base));
+        .and_then(|src| absolute_parsed(&src, entry_base))
+        .unzip();
+    let image_url = image_url.flatten();
     let comments = it
         .links
         .iter()
@@ -813,7 +900,7 @@ fn map_item(
             uri: None,
         })
         .collect();
-    Item {
+    let item = Item {
         id: String::new(),
         guid: it.guid.filter(|g| !g.is_empty()),
         source_ids: vec![ctx.source_id.to_string()],
@@ -830,12 +917,53 @@ fn map_item(
         language: language.clone(),
         comments,
         origin: Some(origin.clone()),
-    }
+    };
+    let urls = ItemUrls {
+        link: link_url,
+        image: image_url,
+    };
+    (item, urls)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_on_the_last_links_site_parses_as_it_would_whole() {
+        let sites = [
+            "https://blog.example.org/2026/post/",
+            "http://user:pw@blog.example.org:8080/a?b#c",
+            "https://xn--caf-dma.example/",
+        ];
+        let links = [
+            "https://blog.example.org/other/?utm_source=x#top",
+            "https://blog.example.org",
+            "https://blog.example.org/",
+            "https://blog.example.org//evil.example/x",
+            "https://blog.example.org/\\evil.example/x",
+            "https://blog.example.org.evil.example/x",
+            "https://blog.example.org:443/x",
+            "https://blog.example.org/a/../b/./c%20d?q=1 2",
+            "https://blog.example.org/tab\there\n ",
+            "http://user:pw@blog.example.org:8080/x/../y",
+            "http://user:pw@blog.example.org:8080//x",
+            "https://xn--caf-dma.example/caf\u{e9}",
+            "https://café.example/x",
+            "/relative",
+            "mailto:a@b.example",
+        ];
+        for site in sites {
+            let site = Url::parse(site).unwrap();
+            for link in links {
+                assert_eq!(
+                    parse_on_site(link, Some(&site)),
+                    Url::parse(link),
+                    "{link} after {site}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_one_pass_unescape_reads_what_the_checked_one_reads() {

@@ -520,6 +520,23 @@ pub(crate) fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     }
 }
 
+/// [`absolute`], with the URL it parsed when there was one.
+pub(crate) fn absolute_parsed(href: &str, base: Option<&Url>) -> Option<(String, Option<Url>)> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let parsed = match Url::parse(href) {
+        Ok(u) => Some(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(b) => b.join(href).ok(),
+            None => return Some((href.to_string(), None)),
+        },
+        Err(_) => return Some((href.to_string(), None)),
+    };
+    parsed.map(|u| (u.as_str().to_string(), Some(u)))
+}
+
 fn is_home_link(l: &Link) -> bool {
     l.target.is_none()
         && match l.rel.as_deref() {
@@ -796,6 +813,7 @@ fn map_feed(
         authors: map_people(&feed.authors),
         items,
         warnings: Vec::new(),
+        url_hints: Default::default(),
     }
 }
 
@@ -1152,6 +1170,7 @@ fn read_json_feed(text: &str, ctx: &ReadContext<'_>) -> Result<SourceFeed, FeedE
         authors: json_people(&v),
         items,
         warnings,
+        url_hints: Default::default(),
     })
 }
 
