@@ -295,7 +295,7 @@ pub async fn run(
     // Read the due sources: at most `concurrency` at once, host by host (a host in its delay
     // holds no slot; see `dispatch`), each result stored as soon as it arrives, so memory is
     // bounded by the slots, not by the number of sources.
-    let robots = dispatch::StateRobots::open(&settings.state)?;
+    let robots = dispatch::StateRobots::new(&settings.state, &state)?;
     let fetcher =
         std::sync::Arc::new(Fetcher::new(settings)?.with_robots_store(std::sync::Arc::new(robots)));
     let progress = crate::progress::Progress::start(due.len(), "reading sources");
@@ -321,7 +321,7 @@ pub async fn run(
                         HashMap::new()
                     };
                     let fetcher = fetcher.clone();
-                    let owned = source.clone();
+                    let owned = task_copy(source);
                     let task = tokio::spawn(async move {
                         read_source(&fetcher, &owned, &stored, &posts, now).await
                     });
@@ -377,6 +377,10 @@ pub async fn run(
     }
     state.set_healths(&pending_health)?;
     drop(progress);
+    // Every source is read: let the idle keep-alive connections close now, on the runtime's
+    // workers while this thread publishes, rather than one after another when the runtime is
+    // dropped at the end.
+    drop(fetcher);
 
     outputs::publish_all(config, &state, now, &mut report)?;
     notify_hub(config, &mut report).await;
@@ -393,6 +397,80 @@ pub async fn run(
         report.files_unchanged
     );
     Ok(report)
+}
+
+/// A source's copy for its read task (which must own what it uses): everything but the raw
+/// `[source.selectors]` table and its value positions, which only messages about the config
+/// and output fingerprints use (reading uses the compiled selectors). Copying those two trees
+/// was most of the cost of handing a source to its task.
+fn task_copy(source: &SourceConfig) -> SourceConfig {
+    // Every field named, so that a new one is a compile error here until it is decided on.
+    let SourceConfig {
+        id,
+        location,
+        kind,
+        title,
+        tags,
+        enabled,
+        interval,
+        schedule,
+        user_agent,
+        timeout,
+        connect_timeout,
+        host_delay,
+        max_body_size,
+        retries,
+        respect_robots,
+        headers,
+        fulltext,
+        prefer_feed,
+        timezone,
+        language,
+        day_first,
+        date_format,
+        max_pages,
+        max_items,
+        max_age,
+        include_filters,
+        exclude_filters,
+        selectors: _,
+        selector_positions: _,
+        css_selectors,
+        line,
+    } = source;
+    SourceConfig {
+        id: id.clone(),
+        location: location.clone(),
+        kind: *kind,
+        title: title.clone(),
+        tags: tags.clone(),
+        enabled: *enabled,
+        interval: *interval,
+        schedule: schedule.clone(),
+        user_agent: user_agent.clone(),
+        timeout: *timeout,
+        connect_timeout: *connect_timeout,
+        host_delay: *host_delay,
+        max_body_size: *max_body_size,
+        retries: *retries,
+        respect_robots: *respect_robots,
+        headers: headers.clone(),
+        fulltext: *fulltext,
+        prefer_feed: *prefer_feed,
+        timezone: timezone.clone(),
+        language: language.clone(),
+        day_first: *day_first,
+        date_format: date_format.clone(),
+        max_pages: *max_pages,
+        max_items: *max_items,
+        max_age: *max_age,
+        include_filters: include_filters.clone(),
+        exclude_filters: exclude_filters.clone(),
+        selectors: None,
+        selector_positions: std::collections::BTreeMap::new(),
+        css_selectors: css_selectors.clone(),
+        line: *line,
+    }
 }
 
 /// How many sources' health records a run writes in one transaction.
@@ -1449,6 +1527,49 @@ mod tests {
         assert_eq!(backoff(h, u32::MAX), Duration::from_secs(86_400));
         let week = Duration::from_secs(7 * 86_400);
         assert_eq!(backoff(week, 3), week, "never below the interval");
+    }
+
+    /// A read task's copy of a source is the source but for the raw selector table and its
+    /// positions (every other field copied as it is).
+    #[test]
+    fn task_copy_keeps_all_but_the_raw_selector_table() {
+        let text = r#"
+[settings]
+base_url = "https://planet.example/"
+[[source]]
+id = "p"
+url = "https://p.example/news/"
+kind = "html"
+title = "P"
+tags = ["x"]
+user_agent = "other/1"
+timeout = "5s"
+host_delay = "3s"
+timezone = "Europe/Paris"
+language = "fr"
+max_pages = 2
+exclude = ["sponsored"]
+[source.headers]
+X-Token = "abc"
+[source.selectors]
+item = "article"
+title = "h2 a"
+link = { selector = "h2 a", attr = "href" }
+date = "time"
+[[feed]]
+id = "all"
+title = "All"
+"#;
+        let config = crate::config::parse(text, Path::new("feeds.toml")).unwrap();
+        let source = &config.sources[0];
+        assert!(source.selectors.is_some() && !source.selector_positions.is_empty());
+        let copy = task_copy(source);
+        assert!(copy.selectors.is_none() && copy.selector_positions.is_empty());
+        assert!(copy.css_selectors.is_some());
+        let mut expected = source.clone();
+        expected.selectors = None;
+        expected.selector_positions.clear();
+        assert_eq!(format!("{copy:?}"), format!("{expected:?}"));
     }
 
     #[test]
