@@ -16,7 +16,7 @@ use crate::publish::{self, OutFeed};
 use crate::source::feed::{ReadContext, read_feed};
 use crate::state::{Retention, State, Validators};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -309,6 +309,10 @@ pub async fn run(
     let slots = settings.concurrency.max(1);
     let mut pending_health = Vec::with_capacity(HEALTH_BATCH);
     let mut running = futures_util::stream::FuturesUnordered::new();
+    // Sources whose reads finished, stored only once their slots are given out again: storing
+    // (SQLite, on this thread) then overlaps the next requests instead of holding their slots.
+    type Joined = Result<Result<Outcome, SourceError>, tokio::task::JoinError>;
+    let mut finished: Vec<(&SourceConfig, Joined)> = Vec::new();
     loop {
         let mut wake = None;
         while running.len() < slots {
@@ -334,45 +338,51 @@ pub async fn run(
                 dispatch::Next::Busy | dispatch::Next::Done => break,
             }
         }
+        for (source, joined) in finished.drain(..) {
+            let result = joined.unwrap_or_else(|e| {
+                Err(SourceError::Internal(format!(
+                    "reading it stopped unexpectedly: {e}"
+                )))
+            });
+            let health = healths
+                .remove(&source.id)
+                .unwrap_or_else(|| crate::state::Health {
+                    source_id: source.id.clone(),
+                    ..Default::default()
+                });
+            let health = apply_result(
+                &mut state,
+                health,
+                source,
+                result,
+                retention_for(source),
+                now,
+                &mut report,
+            )?;
+            // Health records are written in batches (one transaction per HEALTH_BATCH
+            // sources): a run killed before a flush only loses when those sources were last
+            // tried, so they are tried again next run.
+            pending_health.push(health);
+            if pending_health.len() >= HEALTH_BATCH {
+                state.set_healths(&pending_health)?;
+                pending_health.clear();
+            }
+        }
         if running.is_empty() && wake.is_none() {
             break;
         }
-        let finished = tokio::select! {
+        let first = tokio::select! {
             Some(done) = running.next() => Some(done),
             () = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => None,
         };
-        let Some((lane, source, joined)) = finished else {
-            continue;
-        };
-        lanes.done(lane, tokio::time::Instant::now());
-        progress.inc(&source.id);
-        let result = joined.unwrap_or_else(|e| {
-            Err(SourceError::Internal(format!(
-                "reading it stopped unexpectedly: {e}"
-            )))
-        });
-        let health = healths
-            .remove(&source.id)
-            .unwrap_or_else(|| crate::state::Health {
-                source_id: source.id.clone(),
-                ..Default::default()
-            });
-        let health = apply_result(
-            &mut state,
-            health,
-            source,
-            result,
-            retention_for(source),
-            now,
-            &mut report,
-        )?;
-        // Health records are written in batches (one transaction per HEALTH_BATCH sources):
-        // a run killed before a flush only loses when those sources were last tried, so they
-        // are tried again next run.
-        pending_health.push(health);
-        if pending_health.len() >= HEALTH_BATCH {
-            state.set_healths(&pending_health)?;
-            pending_health.clear();
+        // Take every read that is already done, not only the first, so that one wake-up of
+        // this thread refills all the slots they held.
+        let mut done = first;
+        while let Some((lane, source, joined)) = done {
+            lanes.done(lane, tokio::time::Instant::now());
+            progress.inc(&source.id);
+            finished.push((source, joined));
+            done = running.next().now_or_never().flatten();
         }
     }
     state.set_healths(&pending_health)?;
