@@ -5,8 +5,9 @@
 //! (so unchanged outputs are not rebuilt). The rest of the program sees only [`State`]'s methods, so another
 //! backend (PostgreSQL for several workers) can be put behind the same interface later.
 //!
-//! Every write transaction is `BEGIN IMMEDIATE`: a run keeps a second connection for robots.txt
-//! (written from fetch tasks), and a deferred transaction that read first could not be upgraded
+//! Every write transaction is `BEGIN IMMEDIATE`: a run may open a second connection for
+//! robots.txt (written from fetch tasks; every stored record is read once at the start through
+//! [`State::all_robots`]), and a deferred transaction that read first could not be upgraded
 //! to a write after the other connection wrote (SQLite answers "database is locked" at once,
 //! without waiting for `busy_timeout`).
 //!
