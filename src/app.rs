@@ -389,8 +389,8 @@ pub async fn run(
     drop(progress);
     // Every source is read: let the idle keep-alive connections close now, on the runtime's
     // workers while this thread publishes, rather than one after another when the runtime is
-    // dropped at the end.
-    drop(fetcher);
+    // dropped at the end. The fetcher itself (its connection pool) is dropped on a worker too.
+    drop(tokio::spawn(async move { drop(fetcher) }));
 
     outputs::publish_all(config, &state, now, &mut report)?;
     notify_hub(config, &mut report).await;
