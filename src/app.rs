@@ -296,6 +296,15 @@ pub async fn run(
     // holds no slot; see `dispatch`), each result stored as soon as it arrives, so memory is
     // bounded by the slots, not by the number of sources.
     let robots = dispatch::StateRobots::new(&settings.state, &state)?;
+    // A run that will ask some host for its robots.txt opens the store's own connection now,
+    // before any write, as every run used to; one where every host's copy is fresh in memory
+    // (a warm run) never opens it.
+    if due.iter().any(|s| match &s.location {
+        Location::Url(url) => !robots.fresh_in_memory(url, now),
+        Location::Path(_) => false,
+    }) {
+        robots.connect();
+    }
     let fetcher =
         std::sync::Arc::new(Fetcher::new(settings)?.with_robots_store(std::sync::Arc::new(robots)));
     let progress = crate::progress::Progress::start(due.len(), "reading sources");

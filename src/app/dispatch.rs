@@ -89,6 +89,25 @@ impl StateRobots {
         })
     }
 
+    /// Whether the robots.txt of `url`'s host is in memory and fresh at `now` (no request and
+    /// no write will be needed for it).
+    pub fn fresh_in_memory(&self, url: &url::Url, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let Some(robots) = crate::fetch::robots::robots_url(url) else {
+            return true;
+        };
+        let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        memory
+            .records
+            .get(robots.as_str())
+            .is_some_and(|r| r.expires > now)
+    }
+
+    /// Open the store's own connection now rather than on the first write (which then does
+    /// not wait for it beside the run's own writes).
+    pub fn connect(&self) {
+        self.with_state(|_| ());
+    }
+
     /// Run `f` on the store's own connection, opening it the first time.
     fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> Option<R> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -258,13 +277,30 @@ mod tests {
         state.set_robots("http://b/robots.txt", &b).unwrap();
         let store = StateRobots::new(&path, &state).unwrap();
         assert_eq!(store.load("http://a/robots.txt"), Some(a.clone()));
-        assert_eq!(store.load("http://a/robots.txt"), Some(a), "asked twice");
+        assert_eq!(
+            store.load("http://a/robots.txt"),
+            Some(a.clone()),
+            "asked twice"
+        );
         assert_eq!(store.load("http://b/robots.txt"), Some(b));
         assert_eq!(store.load("http://c/robots.txt"), None);
         assert!(
             store.state.lock().unwrap().is_none(),
             "no connection opened"
         );
+        let page = |u: &str| url::Url::parse(u).unwrap();
+        let before = a.expires - chrono::Duration::hours(1);
+        assert!(store.fresh_in_memory(&page("http://a/x/y"), before));
+        assert!(
+            !store.fresh_in_memory(&page("http://a/x/y"), a.expires),
+            "stale"
+        );
+        assert!(
+            !store.fresh_in_memory(&page("http://c/"), before),
+            "none stored"
+        );
+        store.connect();
+        assert!(store.state.lock().unwrap().is_some());
     }
 
     /// A body too big to keep in memory is read from the state when asked for; what is saved
