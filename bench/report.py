@@ -5,20 +5,41 @@ import glob
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 
 D = sys.argv[1]
 COLS = ["n", "tool", "phase", "pinned", "wall", "user", "sys", "rss_kb", "requests", "exit",
-        "rewritten", "files"]
+        "rewritten", "files", "round"]
+
+
+def aggregate(rows):
+    """One row per (N, tool, phase, pinned) from its rounds: medians of wall, CPU, peak RSS and
+    requests; the worst exit status and the most files rewritten; the per-round walls and CPUs
+    kept (in round order) for the spread and the paired ratios."""
+    rows = sorted(rows, key=lambda r: r["round"])
+    r = dict(rows[-1])
+    for k in ("wall", "cpu", "rss_mb"):
+        r[k] = statistics.median(x[k] for x in rows)
+    r["requests"] = str(int(statistics.median(int(x["requests"] or 0) for x in rows)))
+    r["exit"] = next((x["exit"] for x in rows if x["exit"] != "0"), "0")
+    rewritten = [x["rewritten"] for x in rows if x["rewritten"] != "-"]
+    r["rewritten"] = str(max(int(x) for x in rewritten)) if rewritten else "-"
+    r["walls"] = [x["wall"] for x in rows]
+    r["cpus"] = [x["cpu"] for x in rows]
+    r["rounds"] = len(rows)
+    return r
 
 
 def load_runs():
-    runs = {}
+    runs, grouped = {}, {}
     for path in glob.glob(os.path.join(D, "results-*.tsv")):
         delay = "0s" if "-delay0s" in path else ""
         for line in open(path):
             f = line.rstrip("\n").split("\t")
+            if len(f) == len(COLS) - 1:
+                f.append("1")  # written before rounds existed: one round
             if len(f) != len(COLS):
                 continue
             r = dict(zip(COLS, f))
@@ -26,12 +47,26 @@ def load_runs():
                 r[k] = float(r[k] or "nan")
             r["cpu"] = r["user"] + r["sys"]
             r["rss_mb"] = int(r["rss_kb"] or 0) / 1024
+            r["round"] = int(r["round"])
             key = (int(r["n"]), r["tool"], r["phase"], r["pinned"])
-            if delay:
-                scaling[key] = r
-            else:
-                runs[key] = r
+            grouped.setdefault((delay, key), []).append(r)
+    for (delay, key), rows in grouped.items():
+        (scaling if delay else runs)[key] = aggregate(rows)
     return runs
+
+
+def spread(values):
+    """`min–max` of a list of seconds, or '' for one value."""
+    return f"{min(values):.2f}–{max(values):.2f}" if len(values) > 1 else ""
+
+
+def paired(a, b, key):
+    """Round-by-round ratios a/b (the tools ran in turn within each round): `min–max`, or ''."""
+    xs, ys = a[key + "s"], b[key + "s"]
+    if len(xs) < 2 or len(xs) != len(ys):
+        return ""
+    rs = [x / max(y, 1e-9) for x, y in zip(xs, ys)]
+    return f"{min(rs):.2f}–{max(rs):.2f}×"
 
 
 def load_parse():
@@ -81,31 +116,34 @@ print("Wall and CPU (user+sys) in seconds, peak RSS in MB (`/usr/bin/time -v`), 
       "access-log lines during the run, rewritten = output files whose mtime changed in the warm "
       "run. `fw-feeds`: feedwright on N RSS feeds; `fw-pages`: feedwright on N list pages "
       "(`kind = \"html\"`); `rsspls`: rsspls on the same N list pages. Every run is "
-      "`run --force` (all sources, conditional GET).\n")
+      "`run --force` (all sources, conditional GET). Each row is the **median of its rounds** "
+      "(`rounds`; the tools take turns within a round, so load from elsewhere hits them alike), "
+      "with the range of the walls beside it; ratios are medians over medians, with the range of "
+      "the round-by-round ratios. Rewritten is the most in any warm round.\n")
 
 if main_n is not None:
     print(f"## Runs, N = {main_n}\n")
-    print("| tool | phase | pinned | wall s | CPU s | peak RSS MB | requests | exit | rewritten | out files |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| tool | phase | pinned | rounds | wall s | wall range | CPU s | peak RSS MB | requests | exit | rewritten | out files |")
+    print("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     for (n, tool, phase, pinned), r in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][1], ["cold", "warm", "changed"].index(kv[0][2]))):
         if n != main_n:
             continue
-        print(f"| {tool} | {phase} | {'yes' if pinned == '1' else 'no'} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+        print(f"| {tool} | {phase} | {'yes' if pinned == '1' else 'no'} | {r['rounds']} | {r['wall']:.2f} | {spread(r['walls'])} | {r['cpu']:.2f} | "
               f"{r['rss_mb']:.1f} | {r['requests']} | {r['exit']} | {r['rewritten']} | {r['files']} |")
     print()
 
     if any(k[1] == "rsspls" and k[0] == main_n for k in runs):
         print(f"## Ratios, list pages: feedwright / rsspls, N = {main_n}\n")
-        print("| phase | pinned | wall | CPU | peak RSS | feedwright exit |")
-        print("|---|---|---:|---:|---:|---:|")
+        print("| phase | pinned | wall | wall, round by round | CPU | CPU, round by round | peak RSS | feedwright exit |")
+        print("|---|---|---:|---|---:|---|---:|---:|")
         for pinned in ("0", "1"):
             for phase in ("cold", "warm", "changed"):
                 a = runs.get((main_n, "fw-pages", phase, pinned))
                 b = runs.get((main_n, "rsspls", phase, pinned))
                 if not a or not b:
                     continue
-                print(f"| {phase} | {'yes' if pinned == '1' else 'no'} | {a['wall'] / b['wall']:.2f}× | "
-                      f"{a['cpu'] / max(b['cpu'], 1e-9):.2f}× | {a['rss_mb'] / max(b['rss_mb'], 1e-9):.2f}× | {a['exit']} |")
+                print(f"| {phase} | {'yes' if pinned == '1' else 'no'} | {a['wall'] / b['wall']:.2f}× | {paired(a, b, 'wall')} | "
+                      f"{a['cpu'] / max(b['cpu'], 1e-9):.2f}× | {paired(a, b, 'cpu')} | {a['rss_mb'] / max(b['rss_mb'], 1e-9):.2f}× | {a['exit']} |")
         print()
 
 p = parse.get(main_n) or (parse[max(parse)] if parse else {})
@@ -147,14 +185,14 @@ if main_n is not None:
     if a and b:
         failed = a["exit"] != "0"
         note = " (feedwright exit ≠ 0: pages not read, not comparable)" if failed else ""
-        print(f"| list pages cold wall ≤ 0.8× rsspls | {a['wall'] / b['wall']:.2f}×{note} | {ok(not failed and a['wall'] / b['wall'] <= 0.8)} |")
+        print(f"| list pages cold wall ≤ 0.8× rsspls | {a['wall'] / b['wall']:.2f}× (median of {a['rounds']}; rounds {paired(a, b, 'wall') or '-'}){note} | {ok(not failed and a['wall'] / b['wall'] <= 0.8)} |")
         print(f"| list pages cold CPU ≤ 1.0× rsspls | {a['cpu'] / max(b['cpu'], 1e-9):.2f}×{note} | {ok(not failed and a['cpu'] <= b['cpu'])} |")
     if a:
         print(f"| list pages cold peak RSS ≤ 60 MB | {a['rss_mb']:.1f} MB | {ok(a['exit'] == '0' and a['rss_mb'] <= 60)} |")
     aw = runs.get((main_n, "fw-pages", "warm", "0"))
     bw = runs.get((main_n, "rsspls", "warm", "0"))
     if aw and bw:
-        print(f"| list pages warm wall ≤ 1.0× rsspls | {aw['wall'] / bw['wall']:.2f}× | {ok(aw['exit'] == '0' and aw['wall'] <= bw['wall'])} |")
+        print(f"| list pages warm wall ≤ 1.0× rsspls | {aw['wall'] / bw['wall']:.2f}× (median of {aw['rounds']}; rounds {paired(aw, bw, 'wall') or '-'}) | {ok(aw['exit'] == '0' and aw['wall'] <= bw['wall'])} |")
     for tool in ("fw-feeds", "fw-pages"):
         w = runs.get((main_n, tool, "warm", "0"))
         if w:

@@ -13,6 +13,10 @@
 #   bench/run.sh --quick         unpinned runs only, no parse throughput (a before/after check)
 #   bench/run.sh --no-parse      skip the parse throughput (cargo bench); the report keeps the
 #                                last parse-N.txt in $BENCH_DIR
+#   bench/run.sh --rounds R      measure every (tool, phase) R times, the tools interleaved round
+#                                by round; the report gives medians and the spread (default 5;
+#                                1 with --smoke and --scaling, 3 with --quick); warm runs are
+#                                short, so they get 3×R rounds
 #   FW=/path/to/feedwright bench/run.sh …   measure that binary instead of building this tree
 #                                (e.g. a build of the previous commit, with its own BENCH_DIR)
 #
@@ -35,6 +39,7 @@ SCALING=0
 QUICK=0
 NO_PARSE=0
 HOST_DELAY="${HOST_DELAY:-}"
+ROUNDS="${ROUNDS:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; PEERS=0; NS=(20) ;;
@@ -44,12 +49,16 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; NO_PARSE=1 ;;
     --no-parse) NO_PARSE=1 ;;
     --report) REPORT_ONLY=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --rounds) shift; ROUNDS="$1" ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 [ ${#NS[@]} -gt 0 ] || NS=(500)
+if [ -z "$ROUNDS" ]; then
+  if [ $SMOKE = 1 ] || [ $SCALING = 1 ]; then ROUNDS=1; elif [ $QUICK = 1 ]; then ROUNDS=3; else ROUNDS=5; fi
+fi
 mkdir -p "$BENCH_DIR"
 BENCH_SECS="${BENCH_SECS:-$([ $SMOKE = 1 ] && echo 0.2 || echo 3)}"
 export BENCH_SECS
@@ -95,31 +104,35 @@ stop_nginx() { [ -n "$NGINX_CONF" ] && nginx -c "$NGINX_CONF" -s stop 2>/dev/nul
 trap stop_nginx EXIT
 
 # One measured command: appends a row to $TSV.
-#   measure TOOL PHASE PINNED OUTDIR -- command…
+#   measure TOOL PHASE PINNED ROUND OUTDIR -- command…
 measure() {
-  local tool=$1 phase=$2 pinned=$3 outdir=$4; shift 5
+  local tool=$1 phase=$2 pinned=$3 rnd=$4 outdir=$5; shift 6
   local before after tf="$W/time.txt" rc=0 snap_before="" rewritten="-"
   before=$(wc -l < "$W/access.log")
   if [ "$phase" = warm ]; then snap_before=$(snapshot "$outdir"); fi
   local pin=()
   [ "$pinned" = 1 ] && pin=(taskset -c 0)
+  local t0 t1
+  t0=$(date +%s%N)
   /usr/bin/time -v -o "$tf" "${pin[@]}" "$@" > "$W/$tool-$phase-$pinned.log" 2>&1 || rc=$?
+  t1=$(date +%s%N)
   sleep 0.2   # let nginx flush its last log lines
   after=$(wc -l < "$W/access.log")
   if [ "$phase" = warm ]; then
     rewritten=$(diff <(echo "$snap_before") <(snapshot "$outdir") | grep -c '^>' || true)
   fi
   local wall user sys rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tf")
+  # GNU time prints the wall clock in centiseconds; a warm run takes ~0.1 s, so time it here.
+  wall=$(echo "scale=4; ($t1 - $t0) / 1000000000" | bc)
   user=$(awk -F': ' '/User time/ {print $2}' "$tf")
   sys=$(awk -F': ' '/System time/ {print $2}' "$tf")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
   local files
   files=$(find "$outdir" -type f 2>/dev/null | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$tool" "$phase" "$pinned" \
-    "$wall" "$user" "$sys" "$rss" "$((after - before))" "$rc" "$rewritten" "$files" >> "$TSV"
-  printf '  %-16s %-7s pinned=%s  wall %6ss  cpu %6ss  rss %7s KB  requests %5s  exit %s  rewritten %s  files %s\n' \
-    "$tool" "$phase" "$pinned" "$wall" "$(echo "$user + $sys" | bc)" "$rss" "$((after - before))" "$rc" "$rewritten" "$files"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$tool" "$phase" "$pinned" \
+    "$wall" "$user" "$sys" "$rss" "$((after - before))" "$rc" "$rewritten" "$files" "$rnd" >> "$TSV"
+  printf '  %-16s %-7s pinned=%s round=%s  wall %6ss  cpu %6ss  rss %7s KB  requests %5s  exit %s  rewritten %s  files %s\n' \
+    "$tool" "$phase" "$pinned" "$rnd" "$wall" "$(echo "$user + $sys" | bc)" "$rss" "$((after - before))" "$rc" "$rewritten" "$files"
 }
 snapshot() { find "$1" -type f -printf '%P %T@\n' 2>/dev/null | sort; }
 
@@ -145,21 +158,30 @@ for N in "${NS[@]}"; do
   [ $PEERS = 1 ] && tools+=(rsspls)
   pins=(0)
   [ $SMOKE = 0 ] && [ $SCALING = 0 ] && [ $QUICK = 0 ] && pins+=(1)
-  round=0
+  # Each phase is measured ROUNDS times, the tools taking turns within a round, so that load from
+  # elsewhere on the machine hits them alike; the report takes medians. Cold: every round starts
+  # from an empty state. Warm: repeated runs on the state the last cold round left (each is a warm
+  # run). Changed: every round changes another 10 % of the sources first.
+  change=0
   for pinned in "${pins[@]}"; do
-    reset_state
     for phase in cold warm changed; do
-      if [ "$phase" = changed ]; then
-        round=$((round + 1))
-        python3 "$ROOT/bench/gen.py" --n "$N" --seed "$SEED" --port "$PORT" --out "$W" --change 0.1 --round "$round"
-      fi
-      for tool in "${tools[@]}"; do
-        case $tool in
-          fw-feeds) measure fw-feeds "$phase" "$pinned" "$W/out-feeds" -- "$FW" -q -c "$W/feeds.toml" run --force ;;
-          fw-pages) measure fw-pages "$phase" "$pinned" "$W/out-pages" -- "$FW" -q -c "$W/pages.toml" run --force ;;
-          rsspls)   measure rsspls "$phase" "$pinned" "$W/out-rsspls" -- \
-                      env XDG_CACHE_HOME="$W/cache-rsspls" "$RSSPLS" -c "$W/rsspls.toml" -o "$W/out-rsspls" ;;
-        esac
+      # A warm run is short (~0.1 s) and its wall clock noisy: three times the rounds.
+      local_rounds=$ROUNDS
+      [ "$phase" = warm ] && local_rounds=$((ROUNDS * 3))
+      for rnd in $(seq 1 "$local_rounds"); do
+        if [ "$phase" = cold ]; then reset_state; fi
+        if [ "$phase" = changed ]; then
+          change=$((change + 1))
+          python3 "$ROOT/bench/gen.py" --n "$N" --seed "$SEED" --port "$PORT" --out "$W" --change 0.1 --round "$change"
+        fi
+        for tool in "${tools[@]}"; do
+          case $tool in
+            fw-feeds) measure fw-feeds "$phase" "$pinned" "$rnd" "$W/out-feeds" -- "$FW" -q -c "$W/feeds.toml" run --force ;;
+            fw-pages) measure fw-pages "$phase" "$pinned" "$rnd" "$W/out-pages" -- "$FW" -q -c "$W/pages.toml" run --force ;;
+            rsspls)   measure rsspls "$phase" "$pinned" "$rnd" "$W/out-rsspls" -- \
+                        env XDG_CACHE_HOME="$W/cache-rsspls" "$RSSPLS" -c "$W/rsspls.toml" -o "$W/out-rsspls" ;;
+          esac
+        done
       done
     done
   done

@@ -126,7 +126,6 @@ fn add_source_config(f: &mut Fingerprint, s: &SourceConfig) {
         include_filters,
         exclude_filters,
         selectors,
-        selector_positions,
         line,
     );
 }

@@ -127,10 +127,6 @@ pub struct SourceConfig {
     pub exclude_filters: Vec<Filter>,
     /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
     pub selectors: Option<toml::Table>,
-    /// 1-based (line, col) of every value under `[source.selectors]`, keyed by its dotted path
-    /// relative to that table (`item`, `fields.title`, `exclude[2]`), so selector errors can
-    /// point at the value.
-    pub selector_positions: BTreeMap<String, (usize, usize)>,
     /// `selectors`, validated and compiled (html sources always have them; `check` reports a
     /// bad or missing selector with its line:col).
     pub css_selectors: Option<Selectors>,

@@ -137,17 +137,34 @@ fn check_attr(a: &str) -> Result<(), String> {
     }
 }
 
-/// Where selector errors point.
+/// Where selector errors point. Positions are only looked up when there is an error to report
+/// (a config that loads fine never needs them, and finding them for thousands of sources was a
+/// measurable share of every run's start-up).
 pub(super) struct Where<'a> {
     pub path: &'a Path,
     /// `source[N]`.
     pub key: &'a str,
     /// Used when no value position is known (a missing `item`): the source's header.
     pub fallback: (usize, usize),
+    /// The 1-based line:col of every value under this source's `[source.selectors]`, keyed by
+    /// its dotted path relative to that table (`item`, `fields.title`, `exclude[2]`); called
+    /// at most once, for an error.
+    pub positions: &'a dyn Fn() -> BTreeMap<String, (usize, usize)>,
 }
 
 impl Where<'_> {
-    fn err(&self, at: (usize, usize), field: &str, message: impl Into<String>) -> ConfigError {
+    /// An error at the first of `paths` that has a position (a value, or the first value
+    /// under a table), else at the fallback.
+    fn err(&self, paths: &[&str], field: &str, message: impl Into<String>) -> ConfigError {
+        let positions = (self.positions)();
+        let at = paths
+            .iter()
+            .find_map(|p| position_of(&positions, p))
+            .unwrap_or(self.fallback);
+        self.err_at(at, field, message)
+    }
+
+    fn err_at(&self, at: (usize, usize), field: &str, message: impl Into<String>) -> ConfigError {
         ConfigError::Invalid {
             path: self.path.to_path_buf(),
             line: at.0,
@@ -158,15 +175,15 @@ impl Where<'_> {
     }
 }
 
-/// The typed selectors of `source` (already built, with `selectors` and `selector_positions`
-/// set): `None` when it has no selectors table and is not an html source.
+/// The typed selectors of `source` (already built, with `selectors` set): `None` when it has
+/// no selectors table and is not an html source.
 pub(super) fn selectors_of(
     source: &SourceConfig,
     at: &Where<'_>,
 ) -> Result<Option<Selectors>, ConfigError> {
     match &source.selectors {
-        Some(table) => build(table, &source.selector_positions, at).map(Some),
-        None if source.kind == SourceKind::Html => Err(at.err(
+        Some(table) => build(table, at).map(Some),
+        None if source.kind == SourceKind::Html => Err(at.err_at(
             at.fallback,
             "item",
             format!(
@@ -179,13 +196,9 @@ pub(super) fn selectors_of(
 }
 
 /// The position of `path` (a value) or of the first value under it (a table).
-fn position_of(
-    positions: &BTreeMap<String, (usize, usize)>,
-    path: &str,
-    fallback: (usize, usize),
-) -> (usize, usize) {
+fn position_of(positions: &BTreeMap<String, (usize, usize)>, path: &str) -> Option<(usize, usize)> {
     if let Some(p) = positions.get(path) {
-        return *p;
+        return Some(*p);
     }
     let prefix = format!("{path}.");
     positions
@@ -193,41 +206,34 @@ fn position_of(
         .filter(|(k, _)| k.starts_with(&prefix))
         .map(|(_, v)| *v)
         .min()
-        .unwrap_or(fallback)
 }
 
-fn build(
-    table: &toml::Table,
-    positions: &BTreeMap<String, (usize, usize)>,
-    at: &Where<'_>,
-) -> Result<Selectors, ConfigError> {
+fn build(table: &toml::Table, at: &Where<'_>) -> Result<Selectors, ConfigError> {
     // Flatten `fields = { … }` into the top level.
-    let mut entries: Vec<(String, String, &toml::Value)> = Vec::new();
+    let mut entries: Vec<(&str, String, &toml::Value)> = Vec::with_capacity(table.len());
     for (key, value) in table {
         if key == "fields" {
             let Some(inner) = value.as_table() else {
-                let pos = position_of(positions, key, at.fallback);
                 return Err(at.err(
-                    pos,
+                    &[key],
                     key,
                     "`fields` must be a table of selectors, e.g. fields = { title = \"h2 a\" }",
                 ));
             };
             for (k, v) in inner {
-                entries.push((k.clone(), format!("fields.{k}"), v));
+                entries.push((k, format!("fields.{k}"), v));
             }
         } else {
-            entries.push((key.clone(), key.clone(), value));
+            entries.push((key, key.clone(), value));
         }
     }
 
-    let mut found: BTreeMap<&'static str, FieldSelector> = BTreeMap::new();
+    let mut found: [Option<FieldSelector>; SELECTOR_KEYS.len()] = Default::default();
     for (name, path, value) in entries {
-        let pos = position_of(positions, &path, at.fallback);
-        let Some(known) = SELECTOR_KEYS.iter().copied().find(|k| *k == name) else {
+        let Some(slot) = SELECTOR_KEYS.iter().position(|k| *k == name) else {
             let mut valid: Vec<&str> = SELECTOR_KEYS.to_vec();
             valid.push("fields");
-            let hint = did_you_mean(&name, &valid);
+            let hint = did_you_mean(name, &valid);
             let message = if hint.is_empty() {
                 format!(
                     "unknown selector key `{name}`; valid keys: {}",
@@ -236,24 +242,26 @@ fn build(
             } else {
                 format!("unknown selector key `{name}`{hint}")
             };
-            return Err(at.err(pos, &path, message));
+            return Err(at.err(&[&path], &path, message));
         };
-        if found.contains_key(known) {
+        if found.get(slot).is_some_and(Option::is_some) {
             return Err(at.err(
-                pos,
+                &[&path],
                 &path,
-                format!("selector `{known}` is given twice (once inside `fields`): keep one"),
+                format!("selector `{name}` is given twice (once inside `fields`): keep one"),
             ));
         }
         let compiled = match value {
-            toml::Value::String(css) => compile(css, None).map_err(|m| at.err(pos, &path, m))?,
+            toml::Value::String(css) => {
+                compile(css, None).map_err(|m| at.err(&[&path], &path, m))?
+            }
             toml::Value::Table(t) => {
                 for k in t.keys() {
                     if k != "selector" && k != "attr" {
-                        let p = position_of(positions, &format!("{path}.{k}"), pos);
+                        let sub = format!("{path}.{k}");
                         return Err(at.err(
-                            p,
-                            &format!("{path}.{k}"),
+                            &[&sub, &path],
+                            &sub,
                             format!(
                                 "unknown key `{k}`{}; a selector table holds `selector` and optionally `attr`",
                                 did_you_mean(k, &["selector", "attr"])
@@ -261,19 +269,19 @@ fn build(
                         ));
                     }
                 }
+                let (spath, apath) = (format!("{path}.selector"), format!("{path}.attr"));
                 let css = match t.get("selector") {
                     Some(toml::Value::String(s)) => s.as_str(),
                     Some(other) => {
-                        let p = position_of(positions, &format!("{path}.selector"), pos);
                         return Err(at.err(
-                            p,
-                            &format!("{path}.selector"),
+                            &[&spath, &path],
+                            &spath,
                             format!("expected a CSS selector string, found {}", other.type_str()),
                         ));
                     }
                     None => {
                         return Err(at.err(
-                            pos,
+                            &[&path],
                             &path,
                             format!(
                                 "missing `selector`: write {name} = {{ selector = \"…\", attr = \"…\" }}"
@@ -284,29 +292,26 @@ fn build(
                 let attr = match t.get("attr") {
                     Some(toml::Value::String(s)) => Some(s.as_str()),
                     Some(other) => {
-                        let p = position_of(positions, &format!("{path}.attr"), pos);
                         return Err(at.err(
-                            p,
-                            &format!("{path}.attr"),
+                            &[&apath, &path],
+                            &apath,
                             format!("expected an attribute name, found {}", other.type_str()),
                         ));
                     }
                     None => None,
                 };
-                let (spath, apath) = (format!("{path}.selector"), format!("{path}.attr"));
                 let compiled = match attr {
                     Some(a) => {
-                        check_attr(a.trim())
-                            .map_err(|m| at.err(position_of(positions, &apath, pos), &apath, m))?;
+                        check_attr(a.trim()).map_err(|m| at.err(&[&apath, &path], &apath, m))?;
                         compile(css, Some(a))
                     }
                     None => compile(css, None),
                 };
-                compiled.map_err(|m| at.err(position_of(positions, &spath, pos), &spath, m))?
+                compiled.map_err(|m| at.err(&[&spath, &path], &spath, m))?
             }
             other => {
                 return Err(at.err(
-                    pos,
+                    &[&path],
                     &path,
                     format!(
                         "expected a CSS selector string or a table {{ selector = \"…\", attr = \"…\" }}, found {}",
@@ -315,27 +320,41 @@ fn build(
                 ));
             }
         };
-        found.insert(known, compiled);
+        if let Some(place) = found.get_mut(slot) {
+            *place = Some(compiled);
+        }
     }
-    let Some(item) = found.remove("item") else {
-        let pos = positions.values().min().copied().unwrap_or(at.fallback);
-        return Err(at.err(
-            pos,
+    let [
+        item,
+        title,
+        link,
+        date,
+        author,
+        summary,
+        content,
+        image,
+        categories,
+        next_page,
+    ] = found;
+    let Some(item) = item else {
+        let first = (at.positions)().values().min().copied();
+        return Err(at.err_at(
+            first.unwrap_or(at.fallback),
             "item",
             "missing `item`: the CSS selector that matches one post in the list, e.g. item = \"article\"",
         ));
     };
     Ok(Selectors {
         item,
-        title: found.remove("title"),
-        link: found.remove("link"),
-        date: found.remove("date"),
-        author: found.remove("author"),
-        summary: found.remove("summary"),
-        content: found.remove("content"),
-        image: found.remove("image"),
-        categories: found.remove("categories"),
-        next_page: found.remove("next_page"),
+        title,
+        link,
+        date,
+        author,
+        summary,
+        content,
+        image,
+        categories,
+        next_page,
     })
 }
 
@@ -417,6 +436,29 @@ mod tests {
             (1, 1, "source[1].selectors.item")
         );
         assert!(message.contains("no selectors"), "{message}");
+    }
+
+    #[test]
+    fn errors_in_a_later_source_point_into_that_source() {
+        // Positions are looked up only for an error: the lookup must find the right
+        // `[[source]]` (not the first) and nested `fields` values.
+        let other = "[[source]]\nid = \"b\"\nurl = \"https://b.example/\"\nkind = \"html\"\n[source.selectors]\nitem = \"li\"\n";
+        let text = format!(
+            "{HEAD}[source.selectors]\nitem = \"li\"\n\n{other}fields = {{ title = \"h2[[\" }}\n"
+        );
+        let line = text.lines().count();
+        let col = text.lines().last().unwrap_or("").find("\"h2").unwrap_or(0) + 1;
+        let (l, c, key, message) = error_of(&text);
+        assert_eq!(
+            (l, c, key.as_str()),
+            (line, col, "source[2].selectors.fields.title")
+        );
+        assert!(message.contains("not a valid CSS selector"), "{message}");
+
+        // A selector table without `item`: at the first value of the table.
+        let text = format!("{HEAD}[source.selectors]\n\ntitle = \"h2\"\n");
+        let (l, c, key, _) = error_of(&text);
+        assert_eq!((l, c, key.as_str()), (7, 9, "source[1].selectors.item"));
     }
 
     #[test]

@@ -205,7 +205,7 @@ min_date = 2024-05-01T12:00:00+02:00
     assert_eq!(blog.connect_timeout, None);
     assert_eq!(blog.host_delay, None);
     assert_eq!(blog.selectors, None);
-    assert!(blog.selector_positions.is_empty());
+    assert!(blog.css_selectors.is_none());
 
     let news = &config.sources[1];
     assert_eq!(news.id, "news_site");
@@ -232,14 +232,11 @@ min_date = 2024-05-01T12:00:00+02:00
         selectors.get("item").and_then(|v| v.as_str()),
         Some("article")
     );
-    assert_eq!(
-        news.selector_positions,
-        BTreeMap::from([
-            ("item".to_owned(), (48, 8)),
-            ("fields.title".to_owned(), (49, 20)),
-            ("fields.link".to_owned(), (49, 35)),
-        ])
-    );
+    let compiled = news
+        .css_selectors
+        .as_ref()
+        .expect("html sources are compiled");
+    assert_eq!(compiled.item.css, "article");
 
     let plain = &config.sources[2];
     assert_eq!(plain.kind, SourceKind::Auto);

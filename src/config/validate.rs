@@ -273,15 +273,15 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
         },
     };
 
-    // Parsed once: the typed config is deserialised from this tree, and a copy of it (its
-    // strings borrow the text) stays for error positions and selector positions.
+    // Parsed once: the typed config is deserialised from this tree. Errors that need key
+    // paths or value positions parse the text again (only then: a valid config never pays
+    // for a second tree).
     let parsed = match DeTable::parse(text) {
         Ok(tree) => tree,
         Err(e) => return Err(syntax_error(&ctx, &e)),
     };
-    let tree = parsed.get_ref().clone();
     let raw = RawConfig::deserialize(toml::de::Deserializer::from(parsed))
-        .map_err(|e| shape_error(&ctx, &tree, &e))?;
+        .map_err(|e| shape_error(&ctx, &e))?;
 
     let raw_settings = raw.settings.map(Spanned::into_inner).unwrap_or_default();
     let settings = build_settings(&ctx, raw_settings)?;
@@ -304,13 +304,17 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
             ));
         }
         source_lines.insert(source.id.clone(), source.line);
-        source.selector_positions = selector_positions(text, &ctx.lines, &tree, i);
+        let positions = || match DeTable::parse(text) {
+            Ok(tree) => selector_positions(text, &ctx.lines, tree.get_ref(), i),
+            Err(_) => BTreeMap::new(),
+        };
         source.css_selectors = super::selectors::selectors_of(
             &source,
             &super::selectors::Where {
                 path,
                 key: &key,
                 fallback: header,
+                positions: &positions,
             },
         )?;
         sources.push(source);
@@ -383,9 +387,12 @@ fn syntax_error(ctx: &Ctx<'_>, e: &toml::de::Error) -> ConfigError {
 }
 
 /// serde's errors: unknown keys and wrong types, rephrased.
-fn shape_error(ctx: &Ctx<'_>, tree: &DeTable<'_>, e: &toml::de::Error) -> ConfigError {
+fn shape_error(ctx: &Ctx<'_>, e: &toml::de::Error) -> ConfigError {
     let span = e.span().unwrap_or(0..0);
-    let key = key_path_at(tree, span.start).unwrap_or_else(|| "(toml)".to_owned());
+    // The text parsed before serde saw it, so this parse succeeds (the fallback is only for
+    // form's sake).
+    let (tree, _) = DeTable::parse_recoverable(ctx.text);
+    let key = key_path_at(tree.get_ref(), span.start).unwrap_or_else(|| "(toml)".to_owned());
     let message = e.message();
     let text = if let Some(rest) = message.strip_prefix("unknown field ") {
         unknown_key_message(rest)
@@ -730,7 +737,6 @@ fn build_source(
         include_filters,
         exclude_filters,
         selectors: raw.selectors.map(Spanned::into_inner),
-        selector_positions: BTreeMap::new(),
         css_selectors: None,
         id,
         line,

@@ -52,9 +52,10 @@ pub fn extract_items(
     dates: &DateContext<'_>,
 ) -> HtmlPage {
     let doc = Html::parse_document(html);
-    let base = base_url(&doc, page_url);
+    let head = HeadFacts::of(&doc);
+    let base = head.base_url(page_url);
     let mut page = HtmlPage {
-        title: page_title(&doc),
+        title: head.title(),
         ..HtmlPage::default()
     };
 
@@ -88,14 +89,19 @@ pub fn extract_items(
 
     for (n, el) in matches.iter().take(MAX_ITEMS_PER_PAGE).enumerate() {
         let number = n + 1;
-        for (slot, (_, sel)) in hits.iter_mut().zip(fields.iter()) {
+        // Whether each field selector matched inside the item: extraction records it for the
+        // fields it reads (their first match is needed anyway); the rest (an item skipped
+        // before its later fields) are asked here.
+        let mut seen = Seen::default();
+        let extracted = extract_item(*el, &base, selectors, dates, &mut seen);
+        for ((slot, (_, sel)), known) in hits.iter_mut().zip(fields.iter()).zip(seen.0) {
             if let Some(sel) = sel
-                && el.select(&sel.selector).next().is_some()
+                && known.unwrap_or_else(|| el.select(&sel.selector).next().is_some())
             {
                 *slot += 1;
             }
         }
-        match extract_item(*el, &base, selectors, dates) {
+        match extracted {
             Ok((item, notes)) => {
                 for note in notes {
                     page.diagnostics.push(format!("item {number}: {note}"));
@@ -140,32 +146,97 @@ pub fn extract_items(
     page
 }
 
-fn page_title(doc: &Html) -> Option<String> {
-    static SITE: LazyLock<Selector> =
-        LazyLock::new(|| selector(r#"meta[property="og:site_name"][content]"#));
-    static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
-    doc.select(&SITE)
-        .next()
-        .and_then(|m| m.value().attr("content"))
-        .map(collapse)
-        .filter(|t| !t.is_empty())
-        .or_else(|| {
-            doc.select(&TITLE)
-                .next()
-                .map(|t| collapse(&t.text().collect::<String>()))
-                .filter(|t| !t.is_empty())
-        })
+/// What the page says about itself, found in one walk over its nodes (in the order
+/// `Html::select` visits them): the first `base[href]`, the first
+/// `meta[property="og:site_name"][content]` and the first `title` element.
+struct HeadFacts<'a> {
+    base_href: Option<&'a str>,
+    site_name: Option<&'a str>,
+    title: Option<ElementRef<'a>>,
 }
 
-/// The page's `<base href>` (resolved against the page URL), else the page URL.
-fn base_url(doc: &Html, page_url: &Url) -> Url {
-    static BASE: LazyLock<Selector> = LazyLock::new(|| selector("base[href]"));
-    doc.select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https" | "file"))
-        .unwrap_or_else(|| page_url.clone())
+impl<'a> HeadFacts<'a> {
+    fn of(doc: &'a Html) -> Self {
+        let mut facts = HeadFacts {
+            base_href: None,
+            site_name: None,
+            title: None,
+        };
+        let mut base_seen = false;
+        for node in doc.tree.nodes() {
+            let Some(e) = node.value().as_element() else {
+                continue;
+            };
+            match e.name() {
+                "base" if !base_seen => {
+                    if let Some(h) = attr(e, "href") {
+                        facts.base_href = Some(h);
+                        base_seen = true;
+                    }
+                }
+                "meta"
+                    if facts.site_name.is_none() && attr(e, "property") == Some("og:site_name") =>
+                {
+                    facts.site_name = attr(e, "content");
+                }
+                "title" if facts.title.is_none() => facts.title = ElementRef::wrap(node),
+                _ => {}
+            }
+            if base_seen && facts.site_name.is_some() && facts.title.is_some() {
+                break;
+            }
+        }
+        facts
+    }
+
+    /// The page's name: `og:site_name`, else its `<title>`.
+    fn title(&self) -> Option<String> {
+        self.site_name
+            .map(collapse)
+            .filter(|t| !t.is_empty())
+            .or_else(|| {
+                self.title
+                    .map(|t| collapse(&t.text().collect::<String>()))
+                    .filter(|t| !t.is_empty())
+            })
+    }
+
+    /// The page's `<base href>` (resolved against the page URL), else the page URL.
+    fn base_url(&self, page_url: &Url) -> Url {
+        self.base_href
+            .and_then(|h| page_url.join(h.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https" | "file"))
+            .unwrap_or_else(|| page_url.clone())
+    }
+}
+
+/// An attribute of an element by its plain (no namespace) name, as `Element::attr` finds it,
+/// without making an atom of the name for every look-up.
+fn attr<'a>(e: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    e.attrs
+        .iter()
+        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
+        .map(|(_, v)| &**v)
+}
+
+/// Which field selectors matched inside one item (in the order of `extract_items`' `fields`:
+/// title, link, date, author, summary, content, image, categories); `None` where extraction
+/// did not ask.
+#[derive(Default)]
+struct Seen([Option<bool>; 8]);
+
+impl Seen {
+    /// The matches of `sel` inside `el`, noting whether there is one.
+    fn select<'a, 'b>(
+        &mut self,
+        field: usize,
+        el: ElementRef<'a>,
+        sel: &'b Selector,
+    ) -> std::iter::Peekable<scraper::element_ref::Select<'a, 'b>> {
+        let mut it = el.select(sel).peekable();
+        self.0[field] = Some(it.peek().is_some());
+        it
+    }
 }
 
 fn selector(css: &str) -> Selector {
@@ -193,13 +264,14 @@ fn extract_item(
     base: &Url,
     selectors: &Selectors,
     dates: &DateContext<'_>,
+    seen: &mut Seen,
 ) -> Result<(Item, Vec<String>), String> {
     let mut notes = Vec::new();
 
     // Link: the selected element's attribute, else the first usable a[href].
     let (link, link_el) = match &selectors.link {
         Some(sel) => {
-            let found = el.select(&sel.selector).find_map(|m| {
+            let found = seen.select(1, el, &sel.selector).find_map(|m| {
                 let (value, from) = match &sel.attr {
                     Some(a) => (m.value().attr(a)?, m),
                     None => {
@@ -228,8 +300,8 @@ fn extract_item(
 
     // Title: the selector's text (or attribute), else the link's text, else a heading.
     let title = match &selectors.title {
-        Some(sel) => el
-            .select(&sel.selector)
+        Some(sel) => seen
+            .select(0, el, &sel.selector)
             .map(|m| match &sel.attr {
                 Some(a) => m.value().attr(a).map(clean_title).unwrap_or_default(),
                 None => {
@@ -260,7 +332,7 @@ fn extract_item(
     if let Some(sel) = &selectors.date {
         let mut first_text: Option<String> = None;
         let mut found: Option<Stamp> = None;
-        'matches: for m in el.select(&sel.selector) {
+        'matches: for m in seen.select(2, el, &sel.selector) {
             for text in date_candidates(m, sel.attr.as_deref()) {
                 if let Some(stamp) = read_date(&text, dates) {
                     found = Some(stamp);
@@ -280,7 +352,7 @@ fn extract_item(
 
     if let Some(sel) = &selectors.author {
         let mut names: Vec<String> = Vec::new();
-        for m in el.select(&sel.selector) {
+        for m in seen.select(3, el, &sel.selector) {
             let raw = match &sel.attr {
                 Some(a) => m.value().attr(a).map(str::to_owned).unwrap_or_default(),
                 None => element_text(m),
@@ -300,26 +372,26 @@ fn extract_item(
     }
 
     if let Some(sel) = &selectors.summary {
-        item.summary = el
-            .select(&sel.selector)
+        item.summary = seen
+            .select(4, el, &sel.selector)
             .find_map(|m| fragment_field(m, sel.attr.as_deref(), base));
     }
     if let Some(sel) = &selectors.content {
-        item.content = el
-            .select(&sel.selector)
+        item.content = seen
+            .select(5, el, &sel.selector)
             .find_map(|m| fragment_field(m, sel.attr.as_deref(), base));
     }
 
     item.image = match &selectors.image {
-        Some(sel) => el
-            .select(&sel.selector)
+        Some(sel) => seen
+            .select(6, el, &sel.selector)
             .find_map(|m| image_of(m, sel.attr.as_deref(), base)),
         None => default_image(el, base),
     }
     .map(|u| u.to_string());
 
     if let Some(sel) = &selectors.categories {
-        for m in el.select(&sel.selector) {
+        for m in seen.select(7, el, &sel.selector) {
             let raw = match &sel.attr {
                 Some(a) => m.value().attr(a).map(str::to_owned).unwrap_or_default(),
                 None => element_text(m),
@@ -484,12 +556,14 @@ fn fragment_field(el: ElementRef<'_>, attr: Option<&str>, base: &Url) -> Option<
         return (!text.is_empty()).then(|| html_escape::encode_text(&text).into_owned());
     }
     let mut out = String::new();
+    let mut has_text = false;
     for child in el.children() {
-        write_html(child, base, &mut out, 0);
+        write_html(child, base, &mut out, &mut has_text, 0);
     }
     let out = out.trim().to_owned();
-    let text = crate::normalise::html_to_text(&out);
-    (!text.is_empty() || out.contains("<img")).then_some(out)
+    // `has_text`: some text written is not all whitespace, i.e. the fragment's text
+    // (`normalise::html_to_text`) is not empty; no need to parse what was just written.
+    (has_text || out.contains("<img")).then_some(out)
 }
 
 /// The image URL of a matched element: the attribute asked for (lazy attributes first when it
@@ -521,8 +595,7 @@ fn default_image(el: ElementRef<'_>, base: &Url) -> Option<Url> {
     el.select(&IMG)
         .filter(|i| {
             ["width", "height"].iter().all(|a| {
-                i.value()
-                    .attr(a)
+                attr(i.value(), a)
                     .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
                     .is_none_or(|n| n >= 64)
             })
@@ -534,20 +607,19 @@ fn default_image(el: ElementRef<'_>, base: &Url) -> Option<Url> {
 /// the largest `srcset`/`data-srcset` candidate, then `src` unless it is a placeholder.
 fn lazy_src(img: &scraper::node::Element, base: &Url) -> Option<Url> {
     for a in ["data-src", "data-lazy-src", "data-original", "data-url"] {
-        if let Some(u) = img.attr(a).and_then(|v| resolve(v, base)) {
+        if let Some(u) = attr(img, a).and_then(|v| resolve(v, base)) {
             return Some(u);
         }
     }
     for a in ["data-srcset", "data-lazy-srcset", "srcset"] {
-        if let Some(u) = img
-            .attr(a)
+        if let Some(u) = attr(img, a)
             .and_then(best_srcset)
             .and_then(|v| resolve(&v, base))
         {
             return Some(u);
         }
     }
-    img.attr("src")
+    attr(img, "src")
         .filter(|s| !is_placeholder(s))
         .and_then(|s| resolve(s, base))
 }
@@ -588,7 +660,14 @@ pub fn best_srcset(srcset: &str) -> Option<String> {
 
 /// Whitespace collapsed to single spaces, entities already decoded by the parser.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// A title: text collapsed and trimmed of read-more links, reading time and share labels.
@@ -705,8 +784,8 @@ fn is_boilerplate(el: ElementRef<'_>) -> bool {
     ) {
         return true;
     }
-    if e.attr("hidden").is_some()
-        || e.attr("style").is_some_and(|s| {
+    if attr(e, "hidden").is_some()
+        || attr(e, "style").is_some_and(|s| {
             let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
             s.contains("display:none") || s.contains("visibility:hidden")
         })
@@ -714,10 +793,10 @@ fn is_boilerplate(el: ElementRef<'_>) -> bool {
         return true;
     }
     let tokens = [
-        e.attr("class"),
+        attr(e, "class"),
         e.id(),
-        e.attr("data-hook"),
-        e.attr("data-testid"),
+        attr(e, "data-hook"),
+        attr(e, "data-testid"),
     ];
     if tokens
         .iter()
@@ -727,9 +806,12 @@ fn is_boilerplate(el: ElementRef<'_>) -> bool {
         return true;
     }
     // Short elements whose whole text is a read-more phrase, a reading time or a share label.
-    let text: String = el.text().collect::<String>();
-    if text.len() > 200 {
-        return false;
+    let mut text = String::new();
+    for t in el.text() {
+        text.push_str(t);
+        if text.len() > 200 {
+            return false;
+        }
     }
     let text = collapse(&text);
     if text.is_empty() {
@@ -829,7 +911,14 @@ const VOID: [&str; 14] = [
 
 /// Serialise a node as HTML without boilerplate, with lazy images resolved and `href`/`src`
 /// absolute. The result is sanitised again in normalise.
-fn write_html(node: ego_tree::NodeRef<'_, Node>, base: &Url, out: &mut String, depth: usize) {
+/// `has_text` becomes true when a text that is not all whitespace is written.
+fn write_html(
+    node: ego_tree::NodeRef<'_, Node>,
+    base: &Url,
+    out: &mut String,
+    has_text: &mut bool,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -853,6 +942,7 @@ fn write_html(node: ego_tree::NodeRef<'_, Node>, base: &Url, out: &mut String, d
             } else {
                 text.to_owned()
             };
+            *has_text = *has_text || kept.chars().any(|c| !c.is_whitespace());
             out.push_str(&html_escape::encode_text(&kept));
         }
         Node::Element(e) => {
@@ -899,7 +989,7 @@ fn write_html(node: ego_tree::NodeRef<'_, Node>, base: &Url, out: &mut String, d
                 return;
             }
             for child in node.children() {
-                write_html(child, base, out, depth + 1);
+                write_html(child, base, out, has_text, depth + 1);
             }
             out.push_str("</");
             out.push_str(name);

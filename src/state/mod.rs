@@ -253,11 +253,13 @@ fn content_hash(item: &Item) -> String {
         h.update(part.unwrap_or("").as_bytes());
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(24);
+    for b in h.finalize().iter().take(12) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 impl State {
@@ -464,15 +466,32 @@ impl State {
             .map_err(err)?;
         let mut report = StoreReport::default();
         let mut touched = false;
+        // A source with nothing stored and no tombstones (its first read) has nothing to look
+        // up per item: one query instead of two per item. Ids stored earlier in this call are
+        // still looked up (a page can list a post twice).
+        let first_read: bool = cached_query_row(
+            &tx,
+            "SELECT NOT EXISTS(SELECT 1 FROM items WHERE source_id = ?1)
+                AND NOT EXISTS(SELECT 1 FROM tombstones WHERE source_id = ?1)",
+            [source_id],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+        let mut stored_now: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for item in fresh {
-            let tomb: Option<i64> = cached_query_row(
-                &tx,
-                "SELECT created FROM tombstones WHERE source_id = ?1 AND id = ?2",
-                params![source_id, item.id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(err)?;
+            let look_up = !first_read || stored_now.contains(item.id.as_str());
+            let tomb: Option<i64> = if look_up {
+                cached_query_row(
+                    &tx,
+                    "SELECT created FROM tombstones WHERE source_id = ?1 AND id = ?2",
+                    params![source_id, item.id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?
+            } else {
+                None
+            };
             if tomb.is_some() {
                 cached_execute(
                     &tx,
@@ -483,15 +502,19 @@ impl State {
                 report.tombstoned += 1;
                 continue;
             }
-            let stored: Option<(String, String, i64, i64)> = cached_query_row(
-                &tx,
-                "SELECT data, content_hash, first_seen, sort_date FROM items
+            let stored: Option<(String, String, i64, i64)> = if look_up {
+                cached_query_row(
+                    &tx,
+                    "SELECT data, content_hash, first_seen, sort_date FROM items
                      WHERE source_id = ?1 AND id = ?2",
-                params![source_id, item.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()
-            .map_err(err)?;
+                    params![source_id, item.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .map_err(err)?
+            } else {
+                None
+            };
             let before = stored.as_ref().map(|s| (s.0.clone(), s.3));
             let hash = content_hash(item);
             let (merged, first_seen) = match stored {
@@ -558,6 +581,9 @@ impl State {
                 params![source_id, merged.id, merged.link, data, hash, first_seen, ts(now), sort, undated],
             )
             .map_err(err)?;
+            if first_read {
+                stored_now.insert(item.id.as_str());
+            }
         }
         if touched {
             mark_changed(&tx, source_id).map_err(err)?;
@@ -732,8 +758,26 @@ impl State {
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<usize, StateError> {
+        let (min_date, limit) = retention_bounds(retention, now);
+        // Most reads retire nothing: when the source has at most `limit` items and none older
+        // than `min_date` (one look at the `items_by_date` index), skip listing its ids.
+        let (count, oldest): (i64, Option<i64>) = cached_query_row(
+            &self.conn,
+            "SELECT COUNT(*), MIN(sort_date) FROM items WHERE source_id = ?1",
+            [source_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| self.err(e))?;
+        if count <= limit && oldest.is_none_or(|d| d >= min_date) {
+            cached_execute(
+                &self.conn,
+                "DELETE FROM tombstones WHERE last_seen < ?1",
+                [ts(now) - 366 * 86_400],
+            )
+            .map_err(|e| self.err(e))?;
+            return Ok(0);
+        }
         let kept: Vec<String> = {
-            let (min_date, limit) = retention_bounds(retention, now);
             let mut stmt = self
                 .conn
                 .prepare_cached(
@@ -1379,6 +1423,60 @@ mod tests {
             .map(|i| i.id)
             .collect();
         assert_eq!(ids, ["i4", "i3"]);
+    }
+
+    #[test]
+    fn a_first_read_listing_a_post_twice_stores_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let a = item("a", "A", None);
+        let r = st
+            .store_items("s", &[a.clone(), item("b", "B", None), a], at(1))
+            .unwrap();
+        assert_eq!((r.new, r.unchanged, r.changed), (2, 1, 0));
+        assert_eq!(st.items_of("s", KEEP, at(1)).unwrap().len(), 2);
+        // Another source's first read is not confused by what "s" holds.
+        let r = st.store_items("t", &[item("a", "A", None)], at(1)).unwrap();
+        assert_eq!(r.new, 1);
+    }
+
+    #[test]
+    fn pruning_that_retires_nothing_still_drops_year_old_tombstones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = State::open(&dir.path().join("s.db")).unwrap();
+        let items: Vec<Item> = (0..3)
+            .map(|i| {
+                item(
+                    &format!("i{i}"),
+                    "t",
+                    Some(Stamp::exact(at(i).fixed_offset())),
+                )
+            })
+            .collect();
+        st.store_items("s", &items, at(10)).unwrap();
+        let keep2 = Retention {
+            max_items: 2,
+            max_age: None,
+        };
+        assert_eq!(st.prune("s", keep2, at(10)).unwrap(), 1);
+        // Within the limit and the age: nothing retired, the tombstone stays.
+        assert_eq!(st.prune("s", keep2, at(11)).unwrap(), 0);
+        let tombs = |st: &State| -> i64 {
+            st.conn
+                .query_row("SELECT COUNT(*) FROM tombstones", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(tombs(&st), 1);
+        // A max_age that the oldest item is past retires it.
+        let young = Retention {
+            max_items: 100,
+            max_age: Some(std::time::Duration::from_secs(3600 * 5)),
+        };
+        assert_eq!(st.prune("s", young, at(7)).unwrap(), 1);
+        // A year later the tombstones go, even when nothing is retired.
+        let later = at(12) + chrono::Duration::days(367);
+        assert_eq!(st.prune("s", KEEP, later).unwrap(), 0);
+        assert_eq!(tombs(&st), 0);
     }
 
     #[test]

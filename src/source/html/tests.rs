@@ -344,3 +344,44 @@ fn a_field_selector_matching_in_no_item_is_listed_as_unmatched() {
         ["date selector `time.published`", "author selector `.by`"]
     );
 }
+
+#[test]
+fn a_summary_of_only_widgets_or_whitespace_is_none_but_an_image_alone_stays() {
+    let html = r#"<article><a href="/a">A</a><div class="s"> <p> </p><a class="more-link" href="/a">Read more</a> </div></article>
+        <article><a href="/b">B</a><div class="s"><p><img src="/b.jpg"></p></div></article>
+        <article><a href="/c">C</a><div class="s"><p>&nbsp;<b> x </b></p></div></article>"#;
+    let selectors = Selectors {
+        summary: sel("div.s"),
+        ..Selectors::with_item("article").unwrap()
+    };
+    let url = Url::parse("https://x.example/").unwrap();
+    let page = extract_items(html, &url, &selectors, &ctx());
+    let summaries: Vec<Option<&str>> = page.items.iter().map(|i| i.summary.as_deref()).collect();
+    assert_eq!(summaries.len(), 3);
+    assert_eq!(summaries[0], None, "only a read-more link and blanks");
+    assert!(summaries[1].is_some_and(|s| s.contains("<img")));
+    assert!(summaries[2].is_some_and(|s| s.contains("<b> x </b>")));
+}
+
+#[test]
+fn the_page_name_is_the_first_site_name_with_content_else_the_title_and_the_first_base_counts() {
+    let url = Url::parse("https://x.example/list/").unwrap();
+    let selectors = Selectors::with_item("article").unwrap();
+    let named = r#"<html><head><title> The  title </title><meta property="og:site_name">
+        <meta property="og:site_name" content=" Site  Name "><base href="/b1/"><base href="/b2/"></head>
+        <body><article><a href="p">P</a></article></body></html>"#;
+    let page = extract_items(named, &url, &selectors, &ctx());
+    assert_eq!(page.title.as_deref(), Some("Site Name"));
+    assert_eq!(
+        page.items[0].link.as_deref(),
+        Some("https://x.example/b1/p")
+    );
+    let untitled = r#"<html><head><meta property="og:site_name" content="  "><title>The title</title>
+        <base href="mailto:x@example.org"></head><body><article><a href="p">P</a></article></body></html>"#;
+    let page = extract_items(untitled, &url, &selectors, &ctx());
+    assert_eq!(page.title.as_deref(), Some("The title"));
+    assert_eq!(
+        page.items[0].link.as_deref(),
+        Some("https://x.example/list/p")
+    );
+}
