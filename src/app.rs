@@ -16,7 +16,7 @@ use crate::publish::{self, OutFeed};
 use crate::source::feed::{ReadContext, read_feed};
 use crate::state::{Retention, State, Validators};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -320,7 +320,16 @@ pub async fn run(
     // Read the due sources: at most `concurrency` at once, host by host (a host in its delay
     // holds no slot; see `dispatch`), each result stored as soon as it arrives, so memory is
     // bounded by the slots, not by the number of sources.
-    let robots = dispatch::StateRobots::open(&settings.state)?;
+    let robots = dispatch::StateRobots::new(&settings.state, &state)?;
+    // A run that will ask some host for its robots.txt opens the store's own connection now,
+    // before any write, as every run used to; one where every host's copy is fresh in memory
+    // (a warm run) never opens it.
+    if due.iter().any(|s| match &s.location {
+        Location::Url(url) => !robots.fresh_in_memory(url, now),
+        Location::Path(_) => false,
+    }) {
+        robots.connect();
+    }
     let fetcher =
         std::sync::Arc::new(Fetcher::new(settings)?.with_robots_store(std::sync::Arc::new(robots)));
     clock.lap("start");
@@ -335,6 +344,10 @@ pub async fn run(
     let slots = settings.concurrency.max(1);
     let mut pending_health = Vec::with_capacity(HEALTH_BATCH);
     let mut running = futures_util::stream::FuturesUnordered::new();
+    // Sources whose reads finished, stored only once their slots are given out again: storing
+    // (SQLite, on this thread) then overlaps the next requests instead of holding their slots.
+    type Joined = Result<Result<Outcome, SourceError>, tokio::task::JoinError>;
+    let mut finished: Vec<(&SourceConfig, Joined)> = Vec::new();
     loop {
         let mut wake = None;
         while running.len() < slots {
@@ -347,7 +360,7 @@ pub async fn run(
                         HashMap::new()
                     };
                     let fetcher = fetcher.clone();
-                    let owned = source.clone();
+                    let owned = task_copy(source);
                     let task = tokio::spawn(async move {
                         read_source(&fetcher, &owned, &stored, &posts, now).await
                     });
@@ -360,49 +373,59 @@ pub async fn run(
                 dispatch::Next::Busy | dispatch::Next::Done => break,
             }
         }
+        for (source, joined) in finished.drain(..) {
+            let result = joined.unwrap_or_else(|e| {
+                Err(SourceError::Internal(format!(
+                    "reading it stopped unexpectedly: {e}"
+                )))
+            });
+            let health = healths
+                .remove(&source.id)
+                .unwrap_or_else(|| crate::state::Health {
+                    source_id: source.id.clone(),
+                    ..Default::default()
+                });
+            let health = apply_result(
+                &mut state,
+                health,
+                source,
+                result,
+                retention_for(source),
+                now,
+                &mut report,
+            )?;
+            // Health records are written in batches (one transaction per HEALTH_BATCH
+            // sources): a run killed before a flush only loses when those sources were last
+            // tried, so they are tried again next run.
+            pending_health.push(health);
+            if pending_health.len() >= HEALTH_BATCH {
+                state.set_healths(&pending_health)?;
+                pending_health.clear();
+            }
+        }
         if running.is_empty() && wake.is_none() {
             break;
         }
-        let finished = tokio::select! {
+        let first = tokio::select! {
             Some(done) = running.next() => Some(done),
             () = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => None,
         };
-        let Some((lane, source, joined)) = finished else {
-            continue;
-        };
-        lanes.done(lane, tokio::time::Instant::now());
-        progress.inc(&source.id);
-        let result = joined.unwrap_or_else(|e| {
-            Err(SourceError::Internal(format!(
-                "reading it stopped unexpectedly: {e}"
-            )))
-        });
-        let health = healths
-            .remove(&source.id)
-            .unwrap_or_else(|| crate::state::Health {
-                source_id: source.id.clone(),
-                ..Default::default()
-            });
-        let health = apply_result(
-            &mut state,
-            health,
-            source,
-            result,
-            retention_for(source),
-            now,
-            &mut report,
-        )?;
-        // Health records are written in batches (one transaction per HEALTH_BATCH sources):
-        // a run killed before a flush only loses when those sources were last tried, so they
-        // are tried again next run.
-        pending_health.push(health);
-        if pending_health.len() >= HEALTH_BATCH {
-            state.set_healths(&pending_health)?;
-            pending_health.clear();
+        // Take every read that is already done, not only the first, so that one wake-up of
+        // this thread refills all the slots they held.
+        let mut done = first;
+        while let Some((lane, source, joined)) = done {
+            lanes.done(lane, tokio::time::Instant::now());
+            progress.inc(&source.id);
+            finished.push((source, joined));
+            done = running.next().now_or_never().flatten();
         }
     }
     state.set_healths(&pending_health)?;
     drop(progress);
+    // Every source is read: let the idle keep-alive connections close now, on the runtime's
+    // workers while this thread publishes, rather than one after another at the end. The
+    // fetcher itself (its connection pool) is dropped on a worker too.
+    drop(tokio::spawn(async move { drop(fetcher) }));
     clock.lap("reading");
 
     outputs::publish_all(config, &state, now, &mut report)?;
@@ -422,13 +445,84 @@ pub async fn run(
         report.files_unchanged
     );
     // Closed here, before the run lock is released: the state (no checkpoint, see
-    // `State::open`), then the fetcher and its idle connections.
+    // `State::open`); the fetcher and its idle connections went right after reading.
     drop(state);
     drop(running);
     drop(lanes);
-    drop(fetcher);
     clock.lap("closing");
     Ok(report)
+}
+
+/// A source's copy for its read task (which must own what it uses): everything but the raw
+/// `[source.selectors]` table, which only messages about the config and output fingerprints
+/// use (reading uses the compiled selectors). Copying that tree was most of the cost of
+/// handing a source to its task.
+fn task_copy(source: &SourceConfig) -> SourceConfig {
+    // Every field named, so that a new one is a compile error here until it is decided on.
+    let SourceConfig {
+        id,
+        location,
+        kind,
+        title,
+        tags,
+        enabled,
+        interval,
+        schedule,
+        user_agent,
+        timeout,
+        connect_timeout,
+        host_delay,
+        max_body_size,
+        retries,
+        respect_robots,
+        headers,
+        fulltext,
+        prefer_feed,
+        timezone,
+        language,
+        day_first,
+        date_format,
+        max_pages,
+        max_items,
+        max_age,
+        include_filters,
+        exclude_filters,
+        selectors: _,
+        css_selectors,
+        line,
+    } = source;
+    SourceConfig {
+        id: id.clone(),
+        location: location.clone(),
+        kind: *kind,
+        title: title.clone(),
+        tags: tags.clone(),
+        enabled: *enabled,
+        interval: *interval,
+        schedule: schedule.clone(),
+        user_agent: user_agent.clone(),
+        timeout: *timeout,
+        connect_timeout: *connect_timeout,
+        host_delay: *host_delay,
+        max_body_size: *max_body_size,
+        retries: *retries,
+        respect_robots: *respect_robots,
+        headers: headers.clone(),
+        fulltext: *fulltext,
+        prefer_feed: *prefer_feed,
+        timezone: timezone.clone(),
+        language: language.clone(),
+        day_first: *day_first,
+        date_format: date_format.clone(),
+        max_pages: *max_pages,
+        max_items: *max_items,
+        max_age: *max_age,
+        include_filters: include_filters.clone(),
+        exclude_filters: exclude_filters.clone(),
+        selectors: None,
+        css_selectors: css_selectors.clone(),
+        line: *line,
+    }
 }
 
 /// How many sources' health records a run writes in one transaction.
@@ -1494,6 +1588,48 @@ mod tests {
         assert_eq!(backoff(h, u32::MAX), Duration::from_secs(86_400));
         let week = Duration::from_secs(7 * 86_400);
         assert_eq!(backoff(week, 3), week, "never below the interval");
+    }
+
+    /// A read task's copy of a source is the source but for the raw selector table and its
+    /// positions (every other field copied as it is).
+    #[test]
+    fn task_copy_keeps_all_but_the_raw_selector_table() {
+        let text = r#"
+[settings]
+base_url = "https://planet.example/"
+[[source]]
+id = "p"
+url = "https://p.example/news/"
+kind = "html"
+title = "P"
+tags = ["x"]
+user_agent = "other/1"
+timeout = "5s"
+host_delay = "3s"
+timezone = "Europe/Paris"
+language = "fr"
+max_pages = 2
+exclude = ["sponsored"]
+[source.headers]
+X-Token = "abc"
+[source.selectors]
+item = "article"
+title = "h2 a"
+link = { selector = "h2 a", attr = "href" }
+date = "time"
+[[feed]]
+id = "all"
+title = "All"
+"#;
+        let config = crate::config::parse(text, Path::new("feeds.toml")).unwrap();
+        let source = &config.sources[0];
+        assert!(source.selectors.is_some());
+        let copy = task_copy(source);
+        assert!(copy.selectors.is_none());
+        assert!(copy.css_selectors.is_some());
+        let mut expected = source.clone();
+        expected.selectors = None;
+        assert_eq!(format!("{copy:?}"), format!("{expected:?}"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use crate::config::{Location, SourceConfig};
 use crate::state::{RobotsRecord, State, StateError};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -26,36 +26,130 @@ pub fn lane_key(source: &SourceConfig) -> String {
     }
 }
 
-/// robots.txt answers kept in the state, through a connection of their own (fetch tasks run
-/// beside the run loop, which holds the main one). A failing read or write only costs a request
+/// robots.txt answers kept in the state. All stored records are read in one query when the
+/// run starts ([`StateRobots::new`]) and served from memory, so a warm run asks SQLite nothing
+/// per host (and a fetch task never waits on a lock held over a query). Writes, and records too
+/// big to keep in memory (over [`MEMORY_BODY_MAX`] each, or past [`MEMORY_BUDGET`] in all), go
+/// through a connection of the store's own (fetch tasks run beside the run loop, which holds the
+/// main one), opened the first time one is needed. A failing read or write only costs a request
 /// next time, so errors are logged and swallowed.
 pub struct StateRobots {
-    state: std::sync::Mutex<State>,
+    path: std::path::PathBuf,
+    memory: std::sync::Mutex<RobotsMemory>,
+    state: std::sync::Mutex<Option<State>>,
+}
+
+/// A robots.txt body longer than this is read from the state when needed, not kept in memory.
+pub const MEMORY_BODY_MAX: usize = 16 * 1024;
+/// At most this many body bytes are kept in memory; further records are read when needed.
+pub const MEMORY_BUDGET: usize = 4 * 1024 * 1024;
+
+/// The stored records known to the run: in memory, or only on disk (read on demand). A URL in
+/// neither has no stored record.
+#[derive(Default)]
+struct RobotsMemory {
+    records: HashMap<String, RobotsRecord>,
+    on_disk: HashSet<String>,
+    bytes: usize,
+}
+
+impl RobotsMemory {
+    fn keep(&mut self, url: String, record: Option<RobotsRecord>) {
+        if let Some(old) = self.records.remove(&url) {
+            self.bytes -= old.body.len();
+        }
+        match record {
+            Some(r)
+                if r.body.len() <= MEMORY_BODY_MAX
+                    && self.bytes + r.body.len() <= MEMORY_BUDGET =>
+            {
+                self.bytes += r.body.len();
+                self.on_disk.remove(&url);
+                self.records.insert(url, r);
+            }
+            _ => {
+                self.on_disk.insert(url);
+            }
+        }
+    }
 }
 
 impl StateRobots {
-    pub fn open(path: &std::path::Path) -> Result<StateRobots, StateError> {
+    /// The store for a run over the state at `path`, with every stored record read through
+    /// `state` (the run's own connection) now.
+    pub fn new(path: &std::path::Path, state: &State) -> Result<StateRobots, StateError> {
+        let mut memory = RobotsMemory::default();
+        for (url, record) in state.all_robots(MEMORY_BODY_MAX)? {
+            memory.keep(url, record);
+        }
         Ok(StateRobots {
-            state: std::sync::Mutex::new(State::open(path)?),
+            path: path.to_path_buf(),
+            memory: std::sync::Mutex::new(memory),
+            state: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Whether the robots.txt of `url`'s host is in memory and fresh at `now` (no request and
+    /// no write will be needed for it).
+    pub fn fresh_in_memory(&self, url: &url::Url, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let Some(robots) = crate::fetch::robots::robots_url(url) else {
+            return true;
+        };
+        let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        memory
+            .records
+            .get(robots.as_str())
+            .is_some_and(|r| r.expires > now)
+    }
+
+    /// Open the store's own connection now rather than on the first write (which then does
+    /// not wait for it beside the run's own writes).
+    pub fn connect(&self) {
+        self.with_state(|_| ());
+    }
+
+    /// Run `f` on the store's own connection, opening it the first time.
+    fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> Option<R> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.is_none() {
+            match State::open(&self.path) {
+                Ok(s) => *state = Some(s),
+                Err(e) => {
+                    tracing::warn!("cannot open the state for robots.txt: {e}");
+                    return None;
+                }
+            }
+        }
+        state.as_ref().map(f)
     }
 }
 
 impl crate::fetch::robots::RobotsStore for StateRobots {
     fn load(&self, robots_url: &str) -> Option<RobotsRecord> {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state
-            .robots(robots_url)
+        {
+            let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(record) = memory.records.get(robots_url) {
+                return Some(record.clone());
+            }
+            if !memory.on_disk.contains(robots_url) {
+                return None;
+            }
+        }
+        self.with_state(|state| state.robots(robots_url))?
             .map_err(|e| tracing::debug!("{e}"))
             .ok()
             .flatten()
     }
 
     fn save(&self, robots_url: &str, record: &RobotsRecord) {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = state.set_robots(robots_url, record) {
+        let saved = self.with_state(|state| state.set_robots(robots_url, record));
+        if let Some(Err(e)) = saved {
             tracing::warn!("cannot keep robots.txt of {robots_url}: {e}");
         }
+        // (a body too big to keep is only marked as stored: no point copying it)
+        let copy = (record.body.len() <= MEMORY_BODY_MAX).then(|| record.clone());
+        let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        memory.keep(robots_url.to_string(), copy);
     }
 }
 
@@ -153,6 +247,83 @@ mod tests {
 
     fn secs(n: u64) -> Duration {
         Duration::from_secs(n)
+    }
+
+    fn record(status: u16, body: &[u8], etag: &str) -> RobotsRecord {
+        // whole seconds, as the state keeps them
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        RobotsRecord {
+            status,
+            body: body.to_vec(),
+            validators: crate::state::Validators {
+                etag: Some(etag.to_string()),
+                last_modified: None,
+            },
+            fetched: now,
+            expires: now + chrono::Duration::hours(24),
+        }
+    }
+
+    /// Records read at the start serve the run from memory: no query, no second connection.
+    #[test]
+    fn stored_robots_are_served_from_memory() {
+        use crate::fetch::robots::RobotsStore;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let state = State::open(&path).unwrap();
+        let a = record(200, b"User-agent: *\nDisallow: /x\n", "\"a\"");
+        let b = record(404, b"", "\"b\"");
+        state.set_robots("http://a/robots.txt", &a).unwrap();
+        state.set_robots("http://b/robots.txt", &b).unwrap();
+        let store = StateRobots::new(&path, &state).unwrap();
+        assert_eq!(store.load("http://a/robots.txt"), Some(a.clone()));
+        assert_eq!(
+            store.load("http://a/robots.txt"),
+            Some(a.clone()),
+            "asked twice"
+        );
+        assert_eq!(store.load("http://b/robots.txt"), Some(b));
+        assert_eq!(store.load("http://c/robots.txt"), None);
+        assert!(
+            store.state.lock().unwrap().is_none(),
+            "no connection opened"
+        );
+        let page = |u: &str| url::Url::parse(u).unwrap();
+        let before = a.expires - chrono::Duration::hours(1);
+        assert!(store.fresh_in_memory(&page("http://a/x/y"), before));
+        assert!(
+            !store.fresh_in_memory(&page("http://a/x/y"), a.expires),
+            "stale"
+        );
+        assert!(
+            !store.fresh_in_memory(&page("http://c/"), before),
+            "none stored"
+        );
+        store.connect();
+        assert!(store.state.lock().unwrap().is_some());
+    }
+
+    /// A body too big to keep in memory is read from the state when asked for; what is saved
+    /// during the run is stored and served from then on.
+    #[test]
+    fn big_and_saved_robots_come_from_the_state() {
+        use crate::fetch::robots::RobotsStore;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let state = State::open(&path).unwrap();
+        let big = record(200, &vec![b'#'; MEMORY_BODY_MAX + 1], "\"big\"");
+        state.set_robots("http://big/robots.txt", &big).unwrap();
+        let store = StateRobots::new(&path, &state).unwrap();
+        assert!(store.memory.lock().unwrap().records.is_empty());
+        assert_eq!(store.load("http://big/robots.txt"), Some(big));
+
+        let fresh = record(200, b"User-agent: *\nAllow: /\n", "\"new\"");
+        store.save("http://new/robots.txt", &fresh);
+        assert_eq!(store.load("http://new/robots.txt"), Some(fresh.clone()));
+        let huge = record(200, &vec![b'#'; MEMORY_BODY_MAX * 2], "\"huge\"");
+        store.save("http://new/robots.txt", &huge);
+        assert_eq!(store.load("http://new/robots.txt"), Some(huge.clone()));
+        assert_eq!(state.robots("http://new/robots.txt").unwrap(), Some(huge));
     }
 
     #[test]

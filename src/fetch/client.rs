@@ -153,24 +153,25 @@ pub enum Answer {
 
 /// Send one request and read its answer in full.
 pub async fn exchange(client: &reqwest::Client, x: Exchange<'_>) -> Result<Answer, FetchError> {
-    let url = x.url.as_str();
+    let url = x.url;
+    let timeout = x.timeout;
     // reqwest's timeout covers the body too; this outer one only guards against a hang in a
     // layer that would not honour it.
-    let guard = x.timeout + Duration::from_secs(1);
-    match tokio::time::timeout(guard, exchange_inner(client, &x)).await {
+    let guard = timeout + Duration::from_secs(1);
+    match tokio::time::timeout(guard, exchange_inner(client, x)).await {
         Ok(r) => r,
         Err(_) => Err(FetchError::Timeout {
             url: url.to_string(),
-            timeout: x.timeout,
+            timeout,
         }),
     }
 }
 
-async fn exchange_inner(client: &reqwest::Client, x: &Exchange<'_>) -> Result<Answer, FetchError> {
+async fn exchange_inner(client: &reqwest::Client, x: Exchange<'_>) -> Result<Answer, FetchError> {
     let url = x.url.as_str();
     let response = client
         .get(x.url.clone())
-        .headers(x.headers.clone())
+        .headers(x.headers)
         .timeout(x.timeout)
         .send()
         .await

@@ -5,8 +5,9 @@
 //! (so unchanged outputs are not rebuilt). The rest of the program sees only [`State`]'s methods, so another
 //! backend (PostgreSQL for several workers) can be put behind the same interface later.
 //!
-//! Every write transaction is `BEGIN IMMEDIATE`: a run keeps a second connection for robots.txt
-//! (written from fetch tasks), and a deferred transaction that read first could not be upgraded
+//! Every write transaction is `BEGIN IMMEDIATE`: a run may open a second connection for
+//! robots.txt (written from fetch tasks; every stored record is read once at the start through
+//! [`State::all_robots`]), and a deferred transaction that read first could not be upgraded
 //! to a write after the other connection wrote (SQLite answers "database is locked" at once,
 //! without waiting for `busy_timeout`).
 //!
@@ -380,6 +381,43 @@ impl State {
         )
         .optional()
         .map_err(|e| self.err(e))
+    }
+
+    /// Every stored robots.txt record, by URL, in one query (a run reads them all at its start
+    /// instead of one query per host). A record whose body is longer than `max_body` bytes comes
+    /// back as `None` (its body is not read): look it up with [`State::robots`] when needed.
+    pub fn all_robots(
+        &self,
+        max_body: usize,
+    ) -> Result<Vec<(String, Option<RobotsRecord>)>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT url, status, CASE WHEN length(body) <= ?1 THEN body END, etag,
+                        last_modified, fetched, expires FROM robots",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([i64::try_from(max_body).unwrap_or(i64::MAX)], |r| {
+                let url: String = r.get(0)?;
+                let body: Option<Vec<u8>> = r.get(2)?;
+                let record = match body {
+                    None => None,
+                    Some(body) => Some(RobotsRecord {
+                        status: r.get(1)?,
+                        body,
+                        validators: Validators {
+                            etag: r.get(3)?,
+                            last_modified: r.get(4)?,
+                        },
+                        fetched: from_ts(r.get(5)?).unwrap_or_default(),
+                        expires: from_ts(r.get(6)?).unwrap_or_default(),
+                    }),
+                };
+                Ok((url, record))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// Store (or replace) the robots.txt record for `url`, and drop records that expired more
