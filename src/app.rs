@@ -360,7 +360,7 @@ pub async fn run(
                         HashMap::new()
                     };
                     let fetcher = fetcher.clone();
-                    let owned = task_copy(source);
+                    let owned = source.clone();
                     let task = tokio::spawn(async move {
                         read_source(&fetcher, &owned, &stored, &posts, now).await
                     });
@@ -451,78 +451,6 @@ pub async fn run(
     drop(lanes);
     clock.lap("closing");
     Ok(report)
-}
-
-/// A source's copy for its read task (which must own what it uses): everything but the raw
-/// `[source.selectors]` table, which only messages about the config and output fingerprints
-/// use (reading uses the compiled selectors). Copying that tree was most of the cost of
-/// handing a source to its task.
-fn task_copy(source: &SourceConfig) -> SourceConfig {
-    // Every field named, so that a new one is a compile error here until it is decided on.
-    let SourceConfig {
-        id,
-        location,
-        kind,
-        title,
-        tags,
-        enabled,
-        interval,
-        schedule,
-        user_agent,
-        timeout,
-        connect_timeout,
-        host_delay,
-        max_body_size,
-        retries,
-        respect_robots,
-        headers,
-        fulltext,
-        prefer_feed,
-        timezone,
-        language,
-        day_first,
-        date_format,
-        max_pages,
-        max_items,
-        max_age,
-        include_filters,
-        exclude_filters,
-        selectors: _,
-        css_selectors,
-        line,
-    } = source;
-    SourceConfig {
-        id: id.clone(),
-        location: location.clone(),
-        kind: *kind,
-        title: title.clone(),
-        tags: tags.clone(),
-        enabled: *enabled,
-        interval: *interval,
-        schedule: schedule.clone(),
-        user_agent: user_agent.clone(),
-        timeout: *timeout,
-        connect_timeout: *connect_timeout,
-        host_delay: *host_delay,
-        max_body_size: *max_body_size,
-        retries: *retries,
-        respect_robots: *respect_robots,
-        headers: headers.clone(),
-        fulltext: *fulltext,
-        prefer_feed: *prefer_feed,
-        timezone: timezone.clone(),
-        language: language.clone(),
-        day_first: *day_first,
-        date_format: date_format.clone(),
-        max_pages: *max_pages,
-        max_items: *max_items,
-        max_age: *max_age,
-        include_filters: include_filters.clone(),
-        exclude_filters: exclude_filters.clone(),
-        selectors: None,
-        css_selectors: css_selectors.clone(),
-        line: *line,
-    }
 }
 
 /// How many sources' health records a run writes in one transaction.
@@ -1036,7 +964,7 @@ pub fn entry(cli: &crate::cli::Cli) -> anyhow::Result<u8> {
 /// `[source.selectors]` table.
 fn html_selectors(source: &SourceConfig) -> Option<&crate::config::Selectors> {
     match source.kind {
-        SourceKind::Html | SourceKind::Auto => source.css_selectors.as_ref(),
+        SourceKind::Html | SourceKind::Auto => source.css_selectors.as_deref(),
         SourceKind::Feed => None,
     }
 }
@@ -1588,48 +1516,6 @@ mod tests {
         assert_eq!(backoff(h, u32::MAX), Duration::from_secs(86_400));
         let week = Duration::from_secs(7 * 86_400);
         assert_eq!(backoff(week, 3), week, "never below the interval");
-    }
-
-    /// A read task's copy of a source is the source but for the raw selector table and its
-    /// positions (every other field copied as it is).
-    #[test]
-    fn task_copy_keeps_all_but_the_raw_selector_table() {
-        let text = r#"
-[settings]
-base_url = "https://planet.example/"
-[[source]]
-id = "p"
-url = "https://p.example/news/"
-kind = "html"
-title = "P"
-tags = ["x"]
-user_agent = "other/1"
-timeout = "5s"
-host_delay = "3s"
-timezone = "Europe/Paris"
-language = "fr"
-max_pages = 2
-exclude = ["sponsored"]
-[source.headers]
-X-Token = "abc"
-[source.selectors]
-item = "article"
-title = "h2 a"
-link = { selector = "h2 a", attr = "href" }
-date = "time"
-[[feed]]
-id = "all"
-title = "All"
-"#;
-        let config = crate::config::parse(text, Path::new("feeds.toml")).unwrap();
-        let source = &config.sources[0];
-        assert!(source.selectors.is_some());
-        let copy = task_copy(source);
-        assert!(copy.selectors.is_none());
-        assert!(copy.css_selectors.is_some());
-        let mut expected = source.clone();
-        expected.selectors = None;
-        assert_eq!(format!("{copy:?}"), format!("{expected:?}"));
     }
 
     #[test]

@@ -125,11 +125,13 @@ pub struct SourceConfig {
     pub include_filters: Vec<Filter>,
     /// `exclude` filters, compiled (same order as written).
     pub exclude_filters: Vec<Filter>,
-    /// The raw `[source.selectors]` table, kept for the html source kind (later issue).
-    pub selectors: Option<toml::Table>,
+    /// The raw `[source.selectors]` table, kept for messages and output fingerprints. Shared
+    /// (`Arc`), like `css_selectors`, so that handing a source to its read task is a cheap
+    /// clone.
+    pub selectors: Option<std::sync::Arc<toml::Table>>,
     /// `selectors`, validated and compiled (html sources always have them; `check` reports a
     /// bad or missing selector with its line:col).
-    pub css_selectors: Option<Selectors>,
+    pub css_selectors: Option<std::sync::Arc<Selectors>>,
     /// 1-based line of the `[[source]]` entry's `id`, for messages.
     pub line: usize,
 }

@@ -316,7 +316,8 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
                 fallback: header,
                 positions: &positions,
             },
-        )?;
+        )?
+        .map(std::sync::Arc::new);
         sources.push(source);
     }
 
@@ -736,7 +737,7 @@ fn build_source(
         max_age: ctx.opt(&raw.max_age, &k("max_age"), Ctx::positive_duration)?,
         include_filters,
         exclude_filters,
-        selectors: raw.selectors.map(Spanned::into_inner),
+        selectors: raw.selectors.map(|t| std::sync::Arc::new(t.into_inner())),
         css_selectors: None,
         id,
         line,
