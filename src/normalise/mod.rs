@@ -798,6 +798,18 @@ mod tests {
         }
     }
 
+    /// A feed of one item titled "T" with these categories.
+    fn one_item_with(categories: Vec<String>) -> SourceFeed {
+        SourceFeed {
+            items: vec![Item {
+                title: Some("T".into()),
+                categories,
+                ..Item::default()
+            }],
+            ..SourceFeed::default()
+        }
+    }
+
     #[test]
     fn categories_are_cleaned_and_deduplicated_ignoring_case_few_or_many() {
         let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
@@ -809,15 +821,7 @@ mod tests {
                 raw_categories.push(format!("<b>TAG</b> {i}"));
                 raw_categories.push(String::new());
             }
-            let raw = SourceFeed {
-                items: vec![Item {
-                    title: Some("T".into()),
-                    categories: raw_categories,
-                    ..Item::default()
-                }],
-                ..SourceFeed::default()
-            };
-            let feed = normalise_feed(raw, &ctx(now));
+            let feed = normalise_feed(one_item_with(raw_categories), &ctx(now));
             let expected: Vec<String> = (0..n).map(|i| format!("Tag {i}")).collect();
             assert_eq!(feed.items[0].categories, expected, "{n} categories");
         }
@@ -948,15 +952,7 @@ mod tests {
                     expected.push(c.clone());
                 }
             }
-            let raw = SourceFeed {
-                items: vec![Item {
-                    title: Some("T".into()),
-                    categories: raw_categories,
-                    ..Item::default()
-                }],
-                ..SourceFeed::default()
-            };
-            let feed = normalise_feed(raw, &ctx(now));
+            let feed = normalise_feed(one_item_with(raw_categories), &ctx(now));
             assert_eq!(feed.items[0].categories, expected, "{n}");
         }
     }

@@ -1192,6 +1192,19 @@ mod tests {
         }
     }
 
+    /// Items `i0`…`i{n-1}`, item `i` published exactly at `at(i)`.
+    fn dated_items(n: u32) -> Vec<Item> {
+        (0..n)
+            .map(|i| {
+                item(
+                    &format!("i{i}"),
+                    "t",
+                    Some(Stamp::exact(at(i).fixed_offset())),
+                )
+            })
+            .collect()
+    }
+
     const KEEP: Retention = Retention {
         max_items: 100,
         max_age: None,
@@ -1399,15 +1412,7 @@ mod tests {
     fn pruned_ids_never_come_back() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = State::open(&dir.path().join("s.db")).unwrap();
-        let items: Vec<Item> = (0..5)
-            .map(|i| {
-                item(
-                    &format!("i{i}"),
-                    "t",
-                    Some(Stamp::exact(at(i).fixed_offset())),
-                )
-            })
-            .collect();
+        let items = dated_items(5);
         st.store_items("s", &items, at(10)).unwrap();
         let keep2 = Retention {
             max_items: 2,
@@ -1444,15 +1449,7 @@ mod tests {
     fn pruning_that_retires_nothing_still_drops_year_old_tombstones() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = State::open(&dir.path().join("s.db")).unwrap();
-        let items: Vec<Item> = (0..3)
-            .map(|i| {
-                item(
-                    &format!("i{i}"),
-                    "t",
-                    Some(Stamp::exact(at(i).fixed_offset())),
-                )
-            })
-            .collect();
+        let items = dated_items(3);
         st.store_items("s", &items, at(10)).unwrap();
         let keep2 = Retention {
             max_items: 2,
