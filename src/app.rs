@@ -8,7 +8,7 @@
 //! from which `main` derives the exit status.
 
 use crate::config::{Config, DEFAULT_SOURCE_MAX_ITEMS, Format, Location, SourceConfig, SourceKind};
-use crate::fetch::{self, FetchOutcome, Fetched, Fetcher};
+use crate::fetch::{self, FetchOutcome, Fetched, Fetcher, Reuse};
 use crate::merge::merge_items_shown;
 use crate::model::{Item, SourceFeed};
 use crate::normalise::{NormaliseContext, normalise_feed};
@@ -353,6 +353,9 @@ pub async fn run(
         while running.len() < slots {
             match lanes.next(tokio::time::Instant::now()) {
                 dispatch::Next::Start(lane, source) => {
+                    // No other source of this host follows in this run: its connection
+                    // need not outlive this read (see `Reuse`).
+                    let last_on_host = lanes.is_empty(lane);
                     let stored = validators.remove(&location_key(source)).unwrap_or_default();
                     let posts = if auto::uses_post_cache(source) {
                         state.cached_posts(&source.id)?
@@ -362,7 +365,7 @@ pub async fn run(
                     let fetcher = fetcher.clone();
                     let owned = source.clone();
                     let task = tokio::spawn(async move {
-                        read_source(&fetcher, &owned, &stored, &posts, now).await
+                        read_source(&fetcher, &owned, &stored, &posts, last_on_host, now).await
                     });
                     running.push(async move { (lane, source, task.await) });
                 }
@@ -648,16 +651,18 @@ fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyh
     Ok(())
 }
 
+/// Read one source: `last_on_host` when no other source of its host follows in this run.
 async fn read_source(
     fetcher: &Fetcher,
     source: &SourceConfig,
     stored: &Validators,
     posts: &HashMap<String, crate::state::CachedPost>,
+    last_on_host: bool,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
     if let Some(selectors) = html_selectors(source) {
         return Ok(
-            match read_html_source(fetcher, source, selectors, stored, now).await? {
+            match read_html_source(fetcher, source, selectors, stored, last_on_host, now).await? {
                 None => Outcome::NotModified,
                 Some((read, validators)) => Outcome::Read {
                     warning: selector_warning(&read.unmatched, read.feed.items.len()),
@@ -669,9 +674,12 @@ async fn read_source(
         );
     }
     if source.kind == SourceKind::Auto {
-        return auto::read_auto(fetcher, source, stored, posts, now).await;
+        return auto::read_auto(fetcher, source, stored, posts, last_on_host, now).await;
     }
-    match fetcher.fetch(source, stored, false, now).await? {
+    // Only `fulltext` asks the host (or another) for more after the feed.
+    let more_may_follow = source.fulltext == Some(true);
+    let reuse = Reuse::for_request(last_on_host, stored.is_conditional(), more_may_follow);
+    match fetcher.fetch(source, stored, false, reuse, now).await? {
         FetchOutcome::NotModified => Ok(Outcome::NotModified),
         FetchOutcome::Fetched {
             document,
@@ -976,10 +984,11 @@ async fn fetch_page(
     source: &SourceConfig,
     url: Option<&url::Url>,
     stored: &Validators,
+    reuse: Reuse,
     now: DateTime<Utc>,
 ) -> Result<Option<(Fetched, Validators)>, fetch::FetchError> {
     let outcome = match url {
-        None => fetcher.fetch(source, stored, true, now).await?,
+        None => fetcher.fetch(source, stored, true, reuse, now).await?,
         Some(url) => {
             let mut page = source.clone();
             page.location = match url.to_file_path() {
@@ -987,7 +996,7 @@ async fn fetch_page(
                 _ => Location::Url(url.clone()),
             };
             fetcher
-                .fetch(&page, &Validators::default(), true, now)
+                .fetch(&page, &Validators::default(), true, reuse, now)
                 .await?
         }
     };
@@ -1061,11 +1070,13 @@ fn offset_zone(text: &str) -> Option<chrono_tz::Tz> {
 /// page seen before, never outside the source's folder for local files), extract every page's
 /// items and normalise them. No item at all is an error (the stored items stay published).
 /// The first page's validators decide for the whole source: `Ok(None)` when it is not modified.
+/// `last_on_host`: no other source of this host follows in this run (see [`Reuse`]).
 pub async fn read_html_source(
     fetcher: &Fetcher,
     source: &SourceConfig,
     selectors: &crate::config::Selectors,
     stored: &Validators,
+    last_on_host: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<(HtmlRead, Validators)>, SourceError> {
     use crate::source::html::{MAX_PAGES, extract_items};
@@ -1080,7 +1091,10 @@ pub async fn read_html_source(
     // Field selectors silent on every page that had items.
     let mut unmatched: Option<Vec<String>> = None;
     for number in 1..=max_pages {
-        let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, now).await {
+        // The first page is conditional when validators are stored; a further page is never.
+        let conditional = number == 1 && stored.is_conditional();
+        let reuse = Reuse::for_request(last_on_host, conditional, number < max_pages);
+        let fetched = match fetch_page(fetcher, source, next.as_ref(), stored, reuse, now).await {
             Ok(Some((f, v))) => {
                 if number == 1 {
                     first_validators = v;
@@ -1198,7 +1212,7 @@ fn preview(config: &Config, id: &str, json: bool, now: DateTime<Utc>) -> anyhow:
     let result: Result<(SourceFeed, Vec<String>, Vec<String>), SourceError> =
         runtime.block_on(async {
             match html_selectors(source) {
-                Some(selectors) => read_html_source(&fetcher, source, selectors, &none, now)
+                Some(selectors) => read_html_source(&fetcher, source, selectors, &none, false, now)
                     .await
                     .and_then(|r| {
                         r.map(|(r, _)| (r.feed, r.pages, r.diagnostics))
@@ -1207,7 +1221,8 @@ fn preview(config: &Config, id: &str, json: bool, now: DateTime<Utc>) -> anyhow:
                             })
                     }),
                 None => {
-                    let Some((fetched, _)) = fetch_page(&fetcher, source, None, &none, now).await?
+                    let Some((fetched, _)) =
+                        fetch_page(&fetcher, source, None, &none, Reuse::Keep, now).await?
                     else {
                         return Err(SourceError::Unsupported(
                             "the server said: not modified".into(),
@@ -1496,7 +1511,7 @@ fn fetch_one_page(
         .enable_all()
         .build()?;
     let fetcher = Fetcher::new(&config.settings)?;
-    match runtime.block_on(fetcher.fetch(source, &Validators::default(), true, now))? {
+    match runtime.block_on(fetcher.fetch(source, &Validators::default(), true, Reuse::Keep, now))? {
         FetchOutcome::Fetched { document, .. } => Ok(document),
         FetchOutcome::NotModified => Err(anyhow::anyhow!("{page}: not modified")),
     }

@@ -925,6 +925,87 @@ fn robots_txt_is_kept_between_runs_and_rechecked_when_stale() {
     assert_eq!(published(&site).len(), 1);
 }
 
+/// A run keeps a host's connection open while it expects to ask that host for more (the page
+/// after robots.txt, the next list page, the next source of the host) and asks for
+/// `Connection: close` on the last request it expects to make there, so that a run over
+/// hundreds of hosts does not hold one idle connection per host until it ends.
+#[test]
+fn the_last_request_a_run_makes_to_a_host_closes_its_connection() {
+    let site = site();
+    site.server.set(
+        "/robots.txt",
+        Reply::ok("text/plain", "User-agent: *\nAllow: /\n"),
+    );
+    let page = |title: &str, next: &str| {
+        Reply::ok(
+            "text/html",
+            format!(
+                "<html><body><article class=\"post\"><h2><a href=\"/{title}\">{title} post</a>\
+                 </h2><time datetime=\"2026-11-20T09:00:00Z\">20 Nov</time></article>{next}\
+                 </body></html>"
+            ),
+        )
+        .with_header("ETag", &format!("\"{title}\""))
+    };
+    site.server.set("/a/", page("a", ""));
+    site.server.set(
+        "/b/",
+        page("b", "<a class=\"next\" href=\"/b/2\">Older</a>"),
+    );
+    site.server.set("/b/2", page("b2", ""));
+    for path in ["/a/", "/b/", "/b/2"] {
+        site.server.act(path, Act::Conditional);
+    }
+    let selectors = "[source.selectors]\nitem = \"article.post\"\ntitle = \"h2 a\"\n\
+                     date = { selector = \"time\", attr = \"datetime\" }\n\
+                     next_page = { selector = \"a.next\", attr = \"href\" }\n";
+    site.config(&format!(
+        "{}{selectors}\n{}max_pages = 2\n{selectors}",
+        source("a", &site.server.url("/a/"), "kind = \"html\""),
+        source("b", &site.server.url("/b/"), "kind = \"html\""),
+    ));
+    let closes = |since: usize| -> Vec<(String, bool, usize)> {
+        site.server.requests()[since..]
+            .iter()
+            .map(|r| {
+                let close = r.headers.get("connection").is_some_and(|v| v == "close");
+                (r.path.clone(), close, r.conn)
+            })
+            .collect()
+    };
+
+    let out = site.run_at(T0, &["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = closes(0);
+    let paths: Vec<(&str, bool)> = first.iter().map(|(p, c, _)| (p.as_str(), *c)).collect();
+    assert_eq!(
+        paths,
+        [
+            ("/robots.txt", false),
+            // b follows on this host
+            ("/a/", false),
+            // its second page may follow
+            ("/b/", false),
+            // the last page b may read
+            ("/b/2", true),
+        ]
+    );
+    assert!(
+        first.iter().all(|(_, _, conn)| *conn == first[0].2),
+        "one connection served them all: {first:?}"
+    );
+
+    // Unchanged: a 304 ends a read, so b's conditional first page is its last request.
+    let before = site.server.requests().len();
+    let out = site.run_at("2026-11-29T14:00:00Z", &["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let second: Vec<(String, bool)> = closes(before).into_iter().map(|(p, c, _)| (p, c)).collect();
+    assert_eq!(
+        second,
+        [("/a/".to_string(), false), ("/b/".to_string(), true)]
+    );
+}
+
 #[test]
 fn robots_txt_cache_control_sets_how_long_it_is_kept() {
     let site = list_site(

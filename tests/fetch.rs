@@ -8,7 +8,7 @@ mod common;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use common::{Act, Reply, Server};
 use feedwright::config::{Config, SourceConfig};
-use feedwright::fetch::{FetchError, FetchOutcome, Fetched, Fetcher};
+use feedwright::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reuse};
 use feedwright::state::Validators;
 use std::io::Write;
 use std::path::Path;
@@ -47,7 +47,8 @@ fn url_source(server: &Server, path: &str, extra: &str) -> SourceConfig {
 }
 
 async fn fetch(f: &Fetcher, s: &SourceConfig) -> Result<FetchOutcome, FetchError> {
-    f.fetch(s, &Validators::default(), false, now()).await
+    f.fetch(s, &Validators::default(), false, Reuse::Keep, now())
+        .await
 }
 
 fn document(outcome: Result<FetchOutcome, FetchError>) -> (Fetched, Validators) {
@@ -159,7 +160,7 @@ async fn etag_is_sent_back_and_304_is_not_modified() {
     let s = url_source(&server, "/feed.xml", "");
     let (_, validators) = document(fetch(&f, &s).await);
     assert_eq!(validators.etag.as_deref(), Some("\"abc\""));
-    let again = f.fetch(&s, &validators, false, now()).await;
+    let again = f.fetch(&s, &validators, false, Reuse::Keep, now()).await;
     assert!(matches!(again, Ok(FetchOutcome::NotModified)), "{again:?}");
     let seen = server.requests_for("/feed.xml");
     assert_eq!(seen.len(), 2);
@@ -193,7 +194,7 @@ async fn last_modified_is_sent_back_as_if_modified_since() {
         etag: None,
         last_modified: Some(lm.into()),
     };
-    let outcome = f.fetch(&s, &stored, false, now()).await;
+    let outcome = f.fetch(&s, &stored, false, Reuse::Keep, now()).await;
     assert!(
         matches!(outcome, Ok(FetchOutcome::NotModified)),
         "{outcome:?}"
@@ -210,7 +211,7 @@ async fn last_modified_is_sent_back_as_if_modified_since() {
         "/feed.xml",
         Reply::ok("application/rss+xml", RSS).with_header("Last-Modified", newer),
     );
-    let (_, v) = document(f.fetch(&s, &stored, false, now()).await);
+    let (_, v) = document(f.fetch(&s, &stored, false, Reuse::Keep, now()).await);
     assert_eq!(v.last_modified.as_deref(), Some(newer));
 }
 
@@ -225,7 +226,7 @@ async fn local_file_uses_its_mtime_as_validator() {
     assert_eq!(doc.bytes, RSS.as_bytes());
     assert_eq!(doc.url.scheme(), "file");
     assert!(validators.last_modified.is_some());
-    let again = f.fetch(&s, &validators, false, now()).await;
+    let again = f.fetch(&s, &validators, false, Reuse::Keep, now()).await;
     assert!(matches!(again, Ok(FetchOutcome::NotModified)), "{again:?}");
     // Rewritten (and longer): fetched again.
     let mut file = std::fs::OpenOptions::new()
@@ -234,7 +235,7 @@ async fn local_file_uses_its_mtime_as_validator() {
         .unwrap();
     file.write_all(b"\n").unwrap();
     drop(file);
-    let (doc, _) = document(f.fetch(&s, &validators, false, now()).await);
+    let (doc, _) = document(f.fetch(&s, &validators, false, Reuse::Keep, now()).await);
     assert_eq!(doc.bytes.len(), RSS.len() + 1);
     // The size cap applies to files too.
     let small = source(&format!(
@@ -500,14 +501,20 @@ async fn robots_txt_disallows_a_scraped_page_and_is_fetched_once() {
     server.set("/blog/", Reply::ok("text/html", "<p>posts</p>"));
     let f = fetcher();
     let private = url_source(&server, "/private/page", "");
-    let e = error(f.fetch(&private, &Validators::default(), true, now()).await);
+    let e = error(
+        f.fetch(&private, &Validators::default(), true, Reuse::Keep, now())
+            .await,
+    );
     assert_eq!(e.kind(), "robots-disallowed", "{e}");
     assert!(e.to_string().contains("/private/page"), "{e}");
     assert!(e.to_string().contains("`feedwright`"), "{e}");
     assert_eq!(server.count("/private/page"), 0);
     // our group (bare product token) applies, not `*`
     let blog = url_source(&server, "/blog/", "");
-    document(f.fetch(&blog, &Validators::default(), true, now()).await);
+    document(
+        f.fetch(&blog, &Validators::default(), true, Reuse::Keep, now())
+            .await,
+    );
     assert_eq!(
         server.count("/robots.txt"),
         1,
@@ -515,13 +522,13 @@ async fn robots_txt_disallows_a_scraped_page_and_is_fetched_once() {
     );
     // feeds are not checked
     document(
-        f.fetch(&private, &Validators::default(), false, now())
+        f.fetch(&private, &Validators::default(), false, Reuse::Keep, now())
             .await,
     );
     // and a source may opt out
     let opted_out = url_source(&server, "/private/page", "respect_robots = false");
     document(
-        f.fetch(&opted_out, &Validators::default(), true, now())
+        f.fetch(&opted_out, &Validators::default(), true, Reuse::Keep, now())
             .await,
     );
     assert_eq!(server.count("/private/page"), 2);
@@ -541,6 +548,7 @@ async fn robots_txt_403_disallows_all_and_404_allows_all() {
             &url_source(&forbidden, "/page", ""),
             &Validators::default(),
             true,
+            Reuse::Keep,
             now(),
         )
         .await,
@@ -555,6 +563,7 @@ async fn robots_txt_403_disallows_all_and_404_allows_all() {
             &url_source(&missing, "/page", ""),
             &Validators::default(),
             true,
+            Reuse::Keep,
             now(),
         )
         .await,

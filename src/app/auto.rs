@@ -18,7 +18,7 @@
 
 use super::{Outcome, SourceError, read_document};
 use crate::config::{Location, SourceConfig};
-use crate::fetch::{FetchOutcome, Fetched, Fetcher};
+use crate::fetch::{FetchOutcome, Fetched, Fetcher, Reuse};
 use crate::model::{Item, Person, SourceFeed, Stamp};
 use crate::normalise::{NormaliseContext, canonical_link, normalise_feed};
 use crate::source::auto::article::{Article, extract_article};
@@ -113,11 +113,13 @@ impl Budget {
 }
 
 /// Read an auto source: a feed, a page's advertised feed, or the posts a page lists.
+/// `last_on_host`: no other source of this host follows in this run.
 pub(super) async fn read_auto(
     fetcher: &Fetcher,
     source: &SourceConfig,
     stored: &Validators,
     cache: &HashMap<String, CachedPost>,
+    last_on_host: bool,
     now: DateTime<Utc>,
 ) -> Result<Outcome, SourceError> {
     // robots.txt governs the pages we scrape, not feeds: a URL that names a feed skips it.
@@ -125,7 +127,13 @@ pub(super) async fn read_auto(
         Location::Url(u) => !looks_like_feed_url(u),
         Location::Path(_) => false,
     };
-    let (document, validators) = match fetcher.fetch(source, stored, check_robots, now).await? {
+    // Whatever the document turns out to be, more requests may follow (an advertised feed,
+    // post pages) unless it is not modified.
+    let reuse = Reuse::for_request(last_on_host, stored.is_conditional(), true);
+    let (document, validators) = match fetcher
+        .fetch(source, stored, check_robots, reuse, now)
+        .await?
+    {
         FetchOutcome::NotModified => return Ok(Outcome::NotModified),
         FetchOutcome::Fetched {
             document,
@@ -567,7 +575,7 @@ pub fn discover(
     let fetcher = Fetcher::new(settings)?;
     let result = runtime.block_on(async {
         let fetched = match fetcher
-            .fetch(&source, &Validators::default(), false, now)
+            .fetch(&source, &Validators::default(), false, Reuse::Keep, now)
             .await?
         {
             FetchOutcome::Fetched { document, .. } => document,

@@ -232,6 +232,11 @@ impl<T> Lanes<T> {
         }
     }
 
+    /// Whether lane `lane` has no source left to start (its running one is its last).
+    pub fn is_empty(&self, lane: usize) -> bool {
+        self.lanes.get(lane).is_none_or(|l| l.items.is_empty())
+    }
+
     /// Lane `lane`'s source finished at `now`: its next one (if any) may start after its delay.
     pub fn done(&mut self, lane: usize, now: Instant) {
         self.running = self.running.saturating_sub(1);
@@ -336,8 +341,10 @@ mod tests {
             ("c".to_string(), secs(5), "c1"),
         ]);
         assert_eq!(lanes.next(t0), Next::Start(0, "a1"));
+        assert!(!lanes.is_empty(0), "a2 is still to come");
         // a is running: the others go first, a's second source is not started beside it
         assert_eq!(lanes.next(t0), Next::Start(1, "b1"));
+        assert!(lanes.is_empty(1), "b1 was b's last");
         assert_eq!(lanes.next(t0), Next::Start(2, "c1"));
         assert_eq!(lanes.next(t0), Next::Busy);
         lanes.done(0, t0 + secs(1));
@@ -346,6 +353,7 @@ mod tests {
         // a2 waits for a's delay, counted from the end of a1
         assert_eq!(lanes.next(t0 + secs(2)), Next::WaitUntil(t0 + secs(6)));
         assert_eq!(lanes.next(t0 + secs(6)), Next::Start(0, "a2"));
+        assert!(lanes.is_empty(0));
         assert_eq!(lanes.next(t0 + secs(6)), Next::Busy);
         lanes.done(0, t0 + secs(7));
         assert_eq!(lanes.next(t0 + secs(7)), Next::Done);

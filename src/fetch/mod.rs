@@ -11,7 +11,9 @@
 //! 2. waits for its turn at the host: one request at a time per host, `host_delay` apart —
 //!    see [`host`];
 //! 3. one exchange: honest User-Agent, the source's `headers`, `If-None-Match` /
-//!    `If-Modified-Since` from the stored validators, total `timeout`, `connect_timeout`,
+//!    `If-Modified-Since` from the stored validators, `Connection: close` when the caller
+//!    says the run asks nothing more of this host ([`Reuse::Close`]), total `timeout`,
+//!    `connect_timeout`,
 //!    redirects (10, loops detected, http/https only), the body capped at `max_body_size` while
 //!    it streams and refused whole when cut off — see [`client`];
 //! 4. on a timeout, connection error, cut-off body or 5xx: up to `retries` more attempts after a
@@ -30,7 +32,7 @@
 //! let stored = state.validators(&source.location_label())?;
 //! // robots.txt applies to scraped pages, not feeds (for `auto`, whatever the app scrapes)
 //! let scraped = source.kind == SourceKind::Html;
-//! match fetcher.fetch(source, &stored, scraped, now).await {
+//! match fetcher.fetch(source, &stored, scraped, Reuse::Keep, now).await {
 //!     Ok(FetchOutcome::Fetched { document, validators }) => {
 //!         // parse `document`; once it parsed, store the new validators
 //!         state.set_validators(&source.location_label(), &validators, now)?;
@@ -112,6 +114,41 @@ struct Options<'a> {
     limit: u64,
     retries: u32,
     respect_robots: bool,
+    /// Whether the connection may serve a later request (set per call, not per source).
+    reuse: Reuse,
+}
+
+/// Whether a request's connection may serve a later request of this run.
+///
+/// A connection is kept open after its answer (for [`client::POOL_IDLE`]) so that the next
+/// request to the same host skips the TCP and TLS handshakes: a source's page after its
+/// robots.txt, its next list page, the next source on that host. But a run that reads
+/// hundreds of hosts would keep one idle connection per host until it ends, with its buffers
+/// (about 45 KB each; 23 MB for 500 hosts), although most of them will never be asked again.
+/// So the run says when a request is the last it expects to make to its host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reuse {
+    /// Keep the connection for a later request (the default).
+    #[default]
+    Keep,
+    /// Nothing more is expected of this host in this run: ask for `Connection: close`, so
+    /// that the server closes it after the answer and no idle connection is left behind. A
+    /// redirect (or a retry) it causes still gets its answer, over a new connection.
+    Close,
+}
+
+impl Reuse {
+    /// `Close` for the last source of its host in this run (`last_on_host`) when this
+    /// request is likely its last: one that can end the read (`conditional`: a 304 needs
+    /// nothing more) or one after which the read asks nothing more anyway (`!more_may_follow`:
+    /// no further pages, no post pages, no feed to discover). Else `Keep`.
+    pub fn for_request(last_on_host: bool, conditional: bool, more_may_follow: bool) -> Reuse {
+        if last_on_host && (conditional || !more_may_follow) {
+            Reuse::Close
+        } else {
+            Reuse::Keep
+        }
+    }
 }
 
 impl Fetcher {
@@ -156,10 +193,14 @@ impl Fetcher {
             limit: source.max_body_size.unwrap_or(s.max_body_size),
             retries: source.retries.unwrap_or(s.retries),
             respect_robots: source.respect_robots.unwrap_or(s.respect_robots),
+            reuse: Reuse::Keep,
         }
     }
 
     /// One source's document.
+    ///
+    /// `reuse` says whether the connection may serve a later request of this run: see
+    /// [`Reuse`].
     ///
     /// `validators` are those stored for this URL (for a local path, those this function
     /// returned last time: see [`file`]). `check_robots` is true for scraped html pages and
@@ -170,9 +211,13 @@ impl Fetcher {
         source: &SourceConfig,
         validators: &Validators,
         check_robots: bool,
+        reuse: Reuse,
         now: DateTime<Utc>,
     ) -> Result<FetchOutcome, FetchError> {
-        let opts = self.options(source);
+        let opts = Options {
+            reuse,
+            ..self.options(source)
+        };
         match &source.location {
             Location::Path(path) => file::read_file(path, validators, opts.limit).await,
             Location::Url(url) => {
@@ -242,8 +287,14 @@ impl Fetcher {
             });
         }
         let client = self.clients.get(opts.connect_timeout)?;
-        let headers =
+        let mut headers =
             client::request_headers(url.as_str(), opts.user_agent, &source.headers, validators)?;
+        if opts.reuse == Reuse::Close {
+            // A `Connection` header of the source's own wins.
+            headers
+                .entry(reqwest::header::CONNECTION)
+                .or_insert(reqwest::header::HeaderValue::from_static("close"));
+        }
         if check_robots && opts.respect_robots && !self.robots_allow(&client, url, opts, now).await
         {
             return Err(FetchError::RobotsDisallowed {
@@ -251,7 +302,7 @@ impl Fetcher {
                 agent: robots::product_token(opts.user_agent).to_string(),
             });
         }
-        let conditional = validators.etag.is_some() || validators.last_modified.is_some();
+        let conditional = validators.is_conditional();
         let mut retries_left = opts.retries;
         let mut retry_no = 0u32;
         let mut slept_retry_after = false;
@@ -505,6 +556,6 @@ mod tests {
     #[allow(dead_code)]
     fn fetch_future_is_send(f: &Fetcher, s: &SourceConfig, v: &Validators) {
         fn send<T: Send>(_: T) {}
-        send(f.fetch(s, v, true, Utc::now()));
+        send(f.fetch(s, v, true, Reuse::Keep, Utc::now()));
     }
 }

@@ -45,6 +45,8 @@ pub struct Seen {
     pub headers: HashMap<String, String>,
     /// The request body (a POST's form, say).
     pub body: Vec<u8>,
+    /// Which connection it came on: the server numbers them from 1 as it accepts them.
+    pub conn: usize,
 }
 
 /// A misbehaviour (or a bit of HTTP logic) attached to a route with [`Server::act`]; it
@@ -118,9 +120,9 @@ impl Server {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let s2 = shared.clone();
         std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+            for (n, stream) in listener.incoming().flatten().enumerate() {
                 let s3 = s2.clone();
-                std::thread::spawn(move || handle(stream, s3));
+                std::thread::spawn(move || handle(stream, s3, n + 1));
             }
         });
         Server { addr, shared }
@@ -352,7 +354,7 @@ fn write_act(
     }
 }
 
-fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
+fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>, conn: usize) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -402,6 +404,7 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             path: path.clone(),
             headers,
             body,
+            conn,
         };
         let (reply, act) = {
             let mut s = shared.lock().unwrap();
