@@ -195,6 +195,33 @@ pub(super) fn selectors_of(
     }
 }
 
+/// A key that is equal for two selector tables exactly when they are equal (same keys, in the
+/// same order, same strings), so that they compile to the same [`Selectors`]; `None` for a
+/// table holding anything but strings and tables (an error to report in place).
+pub(super) fn table_key(table: &toml::Table) -> Option<String> {
+    fn walk(table: &toml::Table, out: &mut String) -> Option<()> {
+        use std::fmt::Write as _;
+        for (k, v) in table {
+            // Lengths first: no key or string can run into the next.
+            let _ = write!(out, "{}:{k}", k.len());
+            match v {
+                toml::Value::String(text) => {
+                    let _ = write!(out, "s{}:{text}", text.len());
+                }
+                toml::Value::Table(inner) => {
+                    let _ = write!(out, "t{}:", inner.len());
+                    walk(inner, out)?;
+                }
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+    let mut out = String::with_capacity(256);
+    walk(table, &mut out)?;
+    Some(out)
+}
+
 /// The position of `path` (a value) or of the first value under it (a table).
 fn position_of(positions: &BTreeMap<String, (usize, usize)>, path: &str) -> Option<(usize, usize)> {
     if let Some(p) = positions.get(path) {
@@ -371,6 +398,30 @@ mod tests {
         );
         assert_eq!(split_shorthand("@href"), ("@href", None));
         assert_eq!(split_shorthand("time@data-x"), ("time", Some("data-x")));
+    }
+
+    #[test]
+    fn equal_tables_and_only_equal_tables_have_equal_keys() {
+        let table = |text: &str| text.parse::<toml::Table>().unwrap();
+        let key = |text: &str| table_key(&table(text));
+        let base = key("item = \"a\"\nlink = { selector = \"b\", attr = \"href\" }");
+        assert!(base.is_some());
+        assert_eq!(
+            base,
+            key("item = \"a\"\n[link]\nselector = \"b\"\nattr = \"href\"")
+        );
+        for other in [
+            "item = \"a\"\nlink = { selector = \"b\", attr = \"src\" }",
+            "item = \"a\"\nlink = \"b@href\"",
+            "item = \"a\"",
+            // no string can pass for a key and a string
+            "item = \"a1:xs1:y\"",
+            "item = \"a\"\nx = \"y\"",
+        ] {
+            assert_ne!(base, key(other), "{other}");
+        }
+        assert_ne!(key("item = \"a1:xs1:y\""), key("item = \"a\"\nx = \"y\""));
+        assert_eq!(key("item = 3"), None, "left to the full check");
     }
 
     #[test]

@@ -826,3 +826,29 @@ fn source_filter_patterns() {
     );
     assert!(ok(&src).sources[0].include_filters.is_empty());
 }
+
+#[test]
+fn sources_with_one_selector_table_share_its_compiled_selectors() {
+    let source = |id: &str, title: &str| {
+        format!(
+            "[[source]]\nid = \"{id}\"\nurl = \"https://{id}.test/\"\nkind = \"html\"\n\
+             [source.selectors]\nitem = \"article\"\ntitle = \"{title}\"\n\
+             link = {{ selector = \"a\", attr = \"href\" }}\n"
+        )
+    };
+    let config = ok(&format!(
+        "{}{}{}",
+        source("a", "h2"),
+        source("b", "h2"),
+        source("c", "h3")
+    ));
+    let compiled = |i: usize| config.sources[i].css_selectors.clone().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&compiled(0), &compiled(1)));
+    assert!(!std::sync::Arc::ptr_eq(&compiled(0), &compiled(2)));
+    assert_eq!(compiled(2).title.as_ref().unwrap().css, "h3");
+    // A bad table later in the file is still reported where it is.
+    let text = format!("{}{}", source("a", "h2"), source("b", "h2[["));
+    let (line, _, key, message) = err(&text);
+    assert_eq!((line, key.as_str()), (15, "source[2].selectors.title"));
+    assert!(message.contains("not a valid CSS selector"), "{message}");
+}

@@ -288,6 +288,9 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
 
     let mut sources = Vec::with_capacity(raw.source.len());
     let mut source_lines: HashMap<String, usize> = HashMap::new();
+    // Sources often share one selector table (sites on the same CMS): each distinct table is
+    // compiled once, and its sources share the result.
+    let mut compiled: HashMap<String, std::sync::Arc<super::Selectors>> = HashMap::new();
     for (i, entry) in raw.source.into_iter().enumerate() {
         let key = format!("source[{}]", i + 1);
         let span = entry.span();
@@ -308,16 +311,29 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
             Ok(tree) => selector_positions(text, &ctx.lines, tree.get_ref(), i),
             Err(_) => BTreeMap::new(),
         };
-        source.css_selectors = super::selectors::selectors_of(
-            &source,
-            &super::selectors::Where {
-                path,
-                key: &key,
-                fallback: header,
-                positions: &positions,
-            },
-        )?
-        .map(std::sync::Arc::new);
+        let shared = source
+            .selectors
+            .as_deref()
+            .and_then(super::selectors::table_key);
+        source.css_selectors = match shared.as_ref().and_then(|k| compiled.get(k)) {
+            Some(same) => Some(same.clone()),
+            None => {
+                let built = super::selectors::selectors_of(
+                    &source,
+                    &super::selectors::Where {
+                        path,
+                        key: &key,
+                        fallback: header,
+                        positions: &positions,
+                    },
+                )?
+                .map(std::sync::Arc::new);
+                if let (Some(k), Some(built)) = (shared, &built) {
+                    compiled.insert(k, built.clone());
+                }
+                built
+            }
+        };
         sources.push(source);
     }
 
