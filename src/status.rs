@@ -83,33 +83,57 @@ impl SourceStatus {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, Default)]
-struct StatusFile {
+/// What the next run takes from a source's line in the status file: its recent read counts.
+/// Only these fields are decoded (the rest of each line is skipped, not copied).
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default)]
+pub struct Previous {
+    pub id: String,
+    pub items_last_run: u32,
+    pub items_previous_run: Option<u32>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub recent_counts: Vec<ReadCount>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct PreviousFile {
     #[serde(default)]
-    sources: Vec<SourceStatus>,
+    sources: Vec<Previous>,
 }
 
 /// The per-source records of a status file written earlier (empty when there is none or it
 /// cannot be read: it is only a memory of the previous counts).
-pub fn read_previous(path: &Path) -> HashMap<String, SourceStatus> {
+pub fn read_previous(path: &Path) -> HashMap<String, Previous> {
     std::fs::read(path)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<StatusFile>(&bytes).ok())
+        .and_then(|bytes| serde_json::from_slice::<PreviousFile>(&bytes).ok())
         .map(|f| f.sources.into_iter().map(|s| (s.id.clone(), s)).collect())
         .unwrap_or_default()
 }
 
-/// Every configured source's status, in config order.
+/// Every configured source's status, in config order, from the state.
 pub fn collect(
     config: &Config,
     state: &State,
-    previous: &HashMap<String, SourceStatus>,
+    previous: &HashMap<String, Previous>,
     now: DateTime<Utc>,
 ) -> Result<Vec<SourceStatus>, StateError> {
-    let mut out = Vec::with_capacity(config.sources.len());
     // Two queries for all sources, not two per source.
-    let mut healths = state.all_health()?;
+    let healths = state.all_health()?;
     let counts = state.all_item_counts()?;
+    Ok(collect_from(config, healths, &counts, previous, now))
+}
+
+/// Every configured source's status, in config order, from the health records and item
+/// counts (total, undated) of all sources (a run has them in hand).
+pub fn collect_from(
+    config: &Config,
+    mut healths: HashMap<String, crate::state::Health>,
+    counts: &HashMap<String, (u64, u64)>,
+    previous: &HashMap<String, Previous>,
+    now: DateTime<Utc>,
+) -> Vec<SourceStatus> {
+    let mut out = Vec::with_capacity(config.sources.len());
     for source in &config.sources {
         let h = healths
             .remove(&source.id)
@@ -154,13 +178,13 @@ pub fn collect(
         }
         out.push(s);
     }
-    Ok(out)
+    out
 }
 
 /// The successful reads' counts of the window ending at the last success: the previous file's,
 /// its last read (a file written before counts were kept), and the last read.
 fn recent_counts(
-    before: Option<&SourceStatus>,
+    before: Option<&Previous>,
     last_success: Option<DateTime<Utc>>,
     items_last_run: u32,
 ) -> Vec<ReadCount> {
@@ -383,6 +407,38 @@ mod tests {
     }
 
     #[test]
+    fn the_next_run_reads_back_the_counts_a_status_file_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("status.json");
+        let line = SourceStatus {
+            id: "blog".into(),
+            items_last_run: 7,
+            items_previous_run: Some(9),
+            recent_counts: vec![ReadCount {
+                at: at(19),
+                items: 9,
+            }],
+            last_error: Some("http-500: \"quoted\" {braces}".into()),
+            warnings: vec!["w".into()],
+            ..base()
+        };
+        std::fs::write(&path, render_json(std::slice::from_ref(&line))).unwrap();
+        let previous = read_previous(&path);
+        assert_eq!(
+            previous.get("blog"),
+            Some(&Previous {
+                id: "blog".into(),
+                items_last_run: 7,
+                items_previous_run: Some(9),
+                last_success: line.last_success,
+                recent_counts: line.recent_counts.clone(),
+            })
+        );
+        std::fs::write(&path, "{ not json").unwrap();
+        assert!(read_previous(&path).is_empty(), "only a memory: no error");
+    }
+
+    #[test]
     fn warnings_for_silent_failures() {
         let now = at(21);
         assert!(warnings_of(&base(), 0, now).is_empty());
@@ -449,17 +505,17 @@ mod tests {
     fn the_usual_count_is_the_median_of_a_weeks_reads_before_the_last() {
         let hour = |h: i64| at(20) + chrono::Duration::hours(h);
         // Ten reads of 10 items, then the count drops to 4 and stays there.
-        let mut before: Option<SourceStatus> = None;
+        let mut before: Option<Previous> = None;
         let mut usual = Vec::new();
         for n in 0..16 {
             let items = if n < 10 { 10 } else { 4 };
             let counts = recent_counts(before.as_ref(), Some(hour(n)), items);
             usual.push(usual_count(&counts, Some(hour(n))));
-            before = Some(SourceStatus {
+            before = Some(Previous {
                 last_success: Some(hour(n)),
                 items_last_run: items,
                 recent_counts: counts,
-                ..base()
+                ..Previous::default()
             });
         }
         assert_eq!(usual[0], None, "nothing before the first read");
@@ -473,10 +529,10 @@ mod tests {
         assert_eq!(counts.len(), 1);
         assert_eq!(usual_count(&counts, Some(week_later)), None);
         // A file from before counts were kept: its last read still counts.
-        let legacy = SourceStatus {
+        let legacy = Previous {
             last_success: Some(hour(0)),
             items_last_run: 8,
-            ..base()
+            ..Previous::default()
         };
         let counts = recent_counts(Some(&legacy), Some(hour(1)), 3);
         assert_eq!(usual_count(&counts, Some(hour(1))), Some(8));
@@ -486,7 +542,7 @@ mod tests {
     fn reads_every_few_minutes_keep_a_few_counts_a_day_and_the_drop_still_shows() {
         // Cron every 5 minutes for a week: 30 items for five days, then 3.
         let minute = |m: i64| at(20) + chrono::Duration::minutes(m);
-        let mut before: Option<SourceStatus> = None;
+        let mut before: Option<Previous> = None;
         let mut longest = 0;
         let mut usual_after_a_day_of_drop = None;
         let runs = 7 * 24 * 12;
@@ -497,11 +553,11 @@ mod tests {
             if n == 6 * 24 * 12 {
                 usual_after_a_day_of_drop = usual_count(&counts, Some(minute(5 * n)));
             }
-            before = Some(SourceStatus {
+            before = Some(Previous {
                 last_success: Some(minute(5 * n)),
                 items_last_run: items,
                 recent_counts: counts,
-                ..base()
+                ..Previous::default()
             });
         }
         let per_window = (USUAL_WINDOW_DAYS * 24 / COUNT_SPACING_HOURS) as usize;
