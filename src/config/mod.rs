@@ -36,6 +36,10 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     /// Every `[[feed]]`, in file order.
     pub feeds: Vec<FeedConfig>,
+    /// A digest of the config file's text and path (hex). Output fingerprints include it, so
+    /// any edit of the file rebuilds every output once; that is cheaper than formatting every
+    /// source's config into each run's fingerprints, and it misses nothing the file says.
+    pub digest: String,
 }
 
 #[derive(Debug, Clone)]

@@ -137,13 +137,17 @@ impl Ctx<'_> {
     }
 
     /// An optional key read with `check` (one of the methods above): `None` when it is absent.
+    /// The key's name is only built when the value is there.
     fn opt<V, T>(
         &self,
         value: &Option<Spanned<V>>,
-        key: &str,
+        key: impl KeyName,
         check: impl Fn(&Self, &Spanned<V>, &str) -> Result<T>,
     ) -> Result<Option<T>> {
-        value.as_ref().map(|v| check(self, v, key)).transpose()
+        value
+            .as_ref()
+            .map(|v| check(self, v, &key.name()))
+            .transpose()
     }
 
     /// An optional integer key within `range` ([`Ctx::int_in`]), as the integer type the
@@ -151,7 +155,7 @@ impl Ctx<'_> {
     fn opt_int<T: TryFrom<i64>>(
         &self,
         value: &Option<Spanned<i64>>,
-        key: &str,
+        key: impl KeyName,
         range: Range<i64>,
     ) -> Result<Option<T>> {
         let n = self.opt(value, key, |ctx, v, key| ctx.int_in(v, key, range.clone()))?;
@@ -364,7 +368,24 @@ pub fn build(text: &str, path: &Path) -> Result<Config> {
         settings,
         sources,
         feeds,
+        digest: digest_of(text, path),
     })
+}
+
+/// SHA-256 of the path and the text, hex (see [`Config::digest`]).
+fn digest_of(text: &str, path: &Path) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(path.as_os_str().as_encoded_bytes());
+    hash.update([0]);
+    hash.update(text.as_bytes());
+    hash.finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 fn syntax_error(ctx: &Ctx<'_>, e: &toml::de::Error) -> ConfigError {
@@ -682,7 +703,7 @@ fn build_source(
         ));
     }
     let interval = ctx
-        .opt(&raw.interval, &k("interval"), Ctx::duration)?
+        .opt(&raw.interval, Field(key, "interval"), Ctx::duration)?
         .unwrap_or(DEFAULT_INTERVAL);
     let schedule = match &raw.schedule {
         Some(v) => {
@@ -718,8 +739,8 @@ fn build_source(
         }
     };
 
-    let include_filters = compile_filters(ctx, &raw.include, &k("include"))?;
-    let exclude_filters = compile_filters(ctx, &raw.exclude, &k("exclude"))?;
+    let include_filters = compile_filters(ctx, &raw.include, Field(key, "include"))?;
+    let exclude_filters = compile_filters(ctx, &raw.exclude, Field(key, "exclude"))?;
 
     let id_span = id_value.span();
     let source = SourceConfig {
@@ -730,16 +751,16 @@ fn build_source(
         enabled: raw.enabled.is_none_or(Spanned::into_inner),
         interval,
         schedule,
-        user_agent: ctx.opt(&raw.user_agent, &k("user_agent"), Ctx::user_agent)?,
-        timeout: ctx.opt(&raw.timeout, &k("timeout"), Ctx::positive_duration)?,
+        user_agent: ctx.opt(&raw.user_agent, Field(key, "user_agent"), Ctx::user_agent)?,
+        timeout: ctx.opt(&raw.timeout, Field(key, "timeout"), Ctx::positive_duration)?,
         connect_timeout: ctx.opt(
             &raw.connect_timeout,
-            &k("connect_timeout"),
+            Field(key, "connect_timeout"),
             Ctx::positive_duration,
         )?,
-        host_delay: ctx.opt(&raw.host_delay, &k("host_delay"), Ctx::duration)?,
-        max_body_size: ctx.opt(&raw.max_body_size, &k("max_body_size"), Ctx::size)?,
-        retries: ctx.opt_int(&raw.retries, &k("retries"), 0..MAX_RETRIES + 1)?,
+        host_delay: ctx.opt(&raw.host_delay, Field(key, "host_delay"), Ctx::duration)?,
+        max_body_size: ctx.opt(&raw.max_body_size, Field(key, "max_body_size"), Ctx::size)?,
+        retries: ctx.opt_int(&raw.retries, Field(key, "retries"), 0..MAX_RETRIES + 1)?,
         respect_robots: raw.respect_robots.map(Spanned::into_inner),
         headers,
         fulltext: raw.fulltext.map(Spanned::into_inner),
@@ -748,9 +769,9 @@ fn build_source(
         language: optional_text(&raw.language, "language", check_language)?,
         day_first: raw.day_first.map(Spanned::into_inner),
         date_format: optional_text(&raw.date_format, "date_format", check_date_format)?,
-        max_pages: ctx.opt_int(&raw.max_pages, &k("max_pages"), 1..MAX_PAGES + 1)?,
-        max_items: ctx.opt_int(&raw.max_items, &k("max_items"), 1..MAX_ITEMS + 1)?,
-        max_age: ctx.opt(&raw.max_age, &k("max_age"), Ctx::positive_duration)?,
+        max_pages: ctx.opt_int(&raw.max_pages, Field(key, "max_pages"), 1..MAX_PAGES + 1)?,
+        max_items: ctx.opt_int(&raw.max_items, Field(key, "max_items"), 1..MAX_ITEMS + 1)?,
+        max_age: ctx.opt(&raw.max_age, Field(key, "max_age"), Ctx::positive_duration)?,
         include_filters,
         exclude_filters,
         selectors: raw.selectors.map(|t| std::sync::Arc::new(t.into_inner())),
@@ -766,16 +787,39 @@ fn build_source(
 fn compile_filters(
     ctx: &Ctx<'_>,
     list: &Option<Vec<Spanned<String>>>,
-    key: &str,
+    key: impl KeyName,
 ) -> Result<Vec<Filter>> {
     list.iter()
         .flatten()
         .enumerate()
         .map(|(j, pattern)| {
             parse_filter(pattern.get_ref())
-                .map_err(|m| ctx.err(pattern.span(), format!("{key}[{}]", j + 1), m))
+                .map_err(|m| ctx.err(pattern.span(), format!("{}[{}]", key.name(), j + 1), m))
         })
         .collect()
+}
+
+/// A key's full name for messages, built only when one is needed: most optional keys of most
+/// sources are absent, and formatting `source[N].field` for each was a tenth of loading a
+/// large config.
+trait KeyName {
+    fn name(&self) -> std::borrow::Cow<'_, str>;
+}
+
+impl KeyName for &str {
+    fn name(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+/// `parent.field`, e.g. `source[3]` and `timeout`.
+#[derive(Clone, Copy)]
+struct Field<'a>(&'a str, &'a str);
+
+impl KeyName for Field<'_> {
+    fn name(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(format!("{}.{}", self.0, self.1))
+    }
 }
 
 /// A light check of a cron expression (the scheduler parses it fully): a known `@` macro, or
@@ -960,7 +1004,7 @@ fn build_feed(
     }
 
     let max_items = ctx
-        .opt_int(&raw.max_items, &k("max_items"), 1..MAX_ITEMS + 1)?
+        .opt_int(&raw.max_items, Field(key, "max_items"), 1..MAX_ITEMS + 1)?
         .unwrap_or(DEFAULT_MAX_ITEMS);
 
     let formats = match &raw.formats {
@@ -1013,7 +1057,7 @@ fn build_feed(
     let (include, include_filters) = filters(&raw.include, "include")?;
     let (exclude, exclude_filters) = filters(&raw.exclude, "exclude")?;
 
-    let max_age = ctx.opt(&raw.max_age, &k("max_age"), Ctx::positive_duration)?;
+    let max_age = ctx.opt(&raw.max_age, Field(key, "max_age"), Ctx::positive_duration)?;
     let min_date = match &raw.min_date {
         Some(v) => {
             Some(parse_min_date(v.get_ref()).map_err(|m| ctx.err(v.span(), k("min_date"), m))?)
