@@ -342,7 +342,10 @@ pub async fn run(
         )
     }));
     let slots = settings.concurrency.max(1);
-    let mut pending_health = Vec::with_capacity(HEALTH_BATCH);
+    // Every health record this run wrote (the status file is built from them and those of
+    // the sources not read); those from `flushed` on are not written yet.
+    let mut read_health: Vec<crate::state::Health> = Vec::with_capacity(due.len());
+    let mut flushed = 0;
     let mut running = futures_util::stream::FuturesUnordered::new();
     // Sources whose reads finished, stored only once their slots are given out again: storing
     // (SQLite, on this thread) then overlaps the next requests instead of holding their slots.
@@ -400,10 +403,10 @@ pub async fn run(
             // Health records are written in batches (one transaction per HEALTH_BATCH
             // sources): a run killed before a flush only loses when those sources were last
             // tried, so they are tried again next run.
-            pending_health.push(health);
-            if pending_health.len() >= HEALTH_BATCH {
-                state.set_healths(&pending_health)?;
-                pending_health.clear();
+            read_health.push(health);
+            if read_health.len() - flushed >= HEALTH_BATCH {
+                state.set_healths(&read_health[flushed..])?;
+                flushed = read_health.len();
             }
         }
         if running.is_empty() && wake.is_none() {
@@ -423,7 +426,7 @@ pub async fn run(
             done = running.next().now_or_never().flatten();
         }
     }
-    state.set_healths(&pending_health)?;
+    state.set_healths(&read_health[flushed..])?;
     drop(progress);
     // Every source is read: let the idle keep-alive connections close now, on the runtime's
     // workers while this thread publishes, rather than one after another at the end. The
@@ -431,11 +434,26 @@ pub async fn run(
     drop(tokio::spawn(async move { drop(fetcher) }));
     clock.lap("reading");
 
-    outputs::publish_all(config, &state, now, &mut report)?;
-    clock.lap("publishing");
+    // The status file is written on a thread of its own while the outputs are published: it
+    // needs only the health records (all in hand: those just written and those of the
+    // sources not read) and the item counts, read here before publishing starts.
+    let counts = state.all_item_counts()?;
+    healths.extend(read_health.into_iter().map(|h| (h.source_id.clone(), h)));
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let status = std::thread::Builder::new()
+            .name("status".into())
+            .spawn_scoped(scope, || write_status_file(config, healths, &counts, now))?;
+        let published = outputs::publish_all(config, &state, now, &mut report);
+        clock.lap("publishing");
+        let status = status.join().unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "writing the status file stopped unexpectedly"
+            ))
+        });
+        clock.lap("status");
+        published.and(status)
+    })?;
     notify_hub(config, &mut report).await;
-    write_status_file(config, &state, now)?;
-    clock.lap("status");
     info!(
         "{} source(s) read, {} not modified, {} failed, {} not due; {} new item(s); {} item(s) published; {} file(s) written, {} unchanged",
         report.sources_ok,
@@ -631,10 +649,15 @@ pub fn export_opml(config: &Config, now: DateTime<Utc>) -> anyhow::Result<String
 
 /// The status file beside the state: every source's health, item counts and warnings, as
 /// JSON (never inside out/); see [`crate::status`].
-fn write_status_file(config: &Config, state: &State, now: DateTime<Utc>) -> anyhow::Result<()> {
+fn write_status_file(
+    config: &Config,
+    healths: HashMap<String, crate::state::Health>,
+    counts: &HashMap<String, (u64, u64)>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let path = &config.settings.status_file;
     let previous = crate::status::read_previous(path);
-    let statuses = crate::status::collect(config, state, &previous, now)?;
+    let statuses = crate::status::collect_from(config, healths, counts, &previous, now);
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
