@@ -450,10 +450,10 @@ pub async fn run(
                 "writing the status file stopped unexpectedly"
             ))
         });
-        clock.lap("status");
         published.and(status)
     })?;
     notify_hub(config, &mut report).await;
+    clock.lap("status");
     info!(
         "{} source(s) read, {} not modified, {} failed, {} not due; {} new item(s); {} item(s) published; {} file(s) written, {} unchanged",
         report.sources_ok,
