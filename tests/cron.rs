@@ -964,12 +964,14 @@ fn the_last_request_a_run_makes_to_a_host_closes_its_connection() {
         source("a", &site.server.url("/a/"), "kind = \"html\""),
         source("b", &site.server.url("/b/"), "kind = \"html\""),
     ));
-    let closes = |since: usize| -> Vec<(String, bool, usize)> {
+    // (Whether a kept connection is then reused is up to the client's pool: a request made
+    // before the previous one's connection is back in the pool opens another. Not asserted.)
+    let closes = |since: usize| -> Vec<(String, bool)> {
         site.server.requests()[since..]
             .iter()
             .map(|r| {
                 let close = r.headers.get("connection").is_some_and(|v| v == "close");
-                (r.path.clone(), close, r.conn)
+                (r.path.clone(), close)
             })
             .collect()
     };
@@ -977,7 +979,7 @@ fn the_last_request_a_run_makes_to_a_host_closes_its_connection() {
     let out = site.run_at(T0, &["--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let first = closes(0);
-    let paths: Vec<(&str, bool)> = first.iter().map(|(p, c, _)| (p.as_str(), *c)).collect();
+    let paths: Vec<(&str, bool)> = first.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     assert_eq!(
         paths,
         [
@@ -990,16 +992,12 @@ fn the_last_request_a_run_makes_to_a_host_closes_its_connection() {
             ("/b/2", true),
         ]
     );
-    assert!(
-        first.iter().all(|(_, _, conn)| *conn == first[0].2),
-        "one connection served them all: {first:?}"
-    );
 
     // Unchanged: a 304 ends a read, so b's conditional first page is its last request.
     let before = site.server.requests().len();
     let out = site.run_at("2026-11-29T14:00:00Z", &["--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let second: Vec<(String, bool)> = closes(before).into_iter().map(|(p, c, _)| (p, c)).collect();
+    let second = closes(before);
     assert_eq!(
         second,
         [("/a/".to_string(), false), ("/b/".to_string(), true)]

@@ -45,8 +45,6 @@ pub struct Seen {
     pub headers: HashMap<String, String>,
     /// The request body (a POST's form, say).
     pub body: Vec<u8>,
-    /// Which connection it came on: the server numbers them from 1 as it accepts them.
-    pub conn: usize,
 }
 
 /// A misbehaviour (or a bit of HTTP logic) attached to a route with [`Server::act`]; it
@@ -120,9 +118,9 @@ impl Server {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let s2 = shared.clone();
         std::thread::spawn(move || {
-            for (n, stream) in listener.incoming().flatten().enumerate() {
+            for stream in listener.incoming().flatten() {
                 let s3 = s2.clone();
-                std::thread::spawn(move || handle(stream, s3, n + 1));
+                std::thread::spawn(move || handle(stream, s3));
             }
         });
         Server { addr, shared }
@@ -354,7 +352,7 @@ fn write_act(
     }
 }
 
-fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>, conn: usize) {
+fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -404,7 +402,6 @@ fn handle(stream: TcpStream, shared: Arc<Mutex<Shared>>, conn: usize) {
             path: path.clone(),
             headers,
             body,
-            conn,
         };
         let (reply, act) = {
             let mut s = shared.lock().unwrap();
