@@ -185,6 +185,20 @@ fn candidates(
     sel: &Selection<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Candidates> {
+    candidates_with(state, sources, of, sel, now, true)
+}
+
+/// [`candidates`]; `first_pass`: when nothing filters the rows, find the oldest date that can
+/// make the cut first (from the sort-date index alone), so that no older row is read or
+/// decoded. Either way the result is the same (tested).
+fn candidates_with(
+    state: &State,
+    sources: &mut Sources<'_>,
+    of: &[&SourceConfig],
+    sel: &Selection<'_>,
+    now: DateTime<Utc>,
+    first_pass: bool,
+) -> anyhow::Result<Candidates> {
     let cap = sel.max_items.saturating_mul(CANDIDATES_PER_ITEM).max(1);
     let age_floor = sel
         .max_age
@@ -194,10 +208,31 @@ fn candidates(
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
+    // Without filters every row in retention is a candidate, so the cap-th newest sort date
+    // (the oldest that can be kept) is known before any row is read.
+    let unfiltered = floor.is_none()
+        && sel.include.is_empty()
+        && sel.exclude.is_empty()
+        && of
+            .iter()
+            .all(|s| s.include_filters.is_empty() && s.exclude_filters.is_empty());
+    let mut cutoff: Option<i64> = None;
+    if first_pass && unfiltered {
+        let mut dates = Vec::new();
+        for source in of {
+            state.sort_dates(&source.id, sources.retention(source), now, &mut dates)?;
+        }
+        if dates.len() > cap {
+            let (_, nth, _) = dates.select_nth_unstable_by(cap - 1, |a, b| b.cmp(a));
+            cutoff = Some(*nth);
+        }
+    }
     // (sort date, source position, row, item); kept between cap and 2 × cap entries, so
     // sorting it now and then costs O(log) per item.
     let mut pool: Vec<(i64, usize, usize, Item)> = Vec::new();
-    let mut oldest_kept: Option<i64> = None;
+    let mut oldest_kept: Option<i64> = cutoff;
+    // Rows that did not decode (a damaged state): the first pass counted them.
+    let mut undecodable = 0usize;
     let shrink = |pool: &mut Vec<(i64, usize, usize, Item)>| {
         pool.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         pool.truncate(cap);
@@ -211,6 +246,7 @@ fn candidates(
                 return false; // this row and the rest of the source are older than all kept
             }
             let Ok(item) = serde_json::from_str::<Item>(data) else {
+                undecodable += 1;
                 return true;
             };
             if !item_passes(
@@ -229,6 +265,10 @@ fn candidates(
             }
             true
         })?;
+    }
+    if cutoff.is_some() && undecodable > 0 && pool.len() < cap {
+        // The cut was drawn counting rows that are not items: older ones may be needed.
+        return candidates_with(state, sources, of, sel, now, false);
     }
     if pool.len() > cap {
         shrink(&mut pool);
@@ -659,6 +699,91 @@ mod tests {
              [source.selectors]\nitem = \"article\"\ntitle = \"{title_selector}\"\n\
              link = {{ selector = \"a\", attr = \"href\" }}\n"
         )
+    }
+
+    /// Three sources whose items' dates tie across sources and at every cut, then each way
+    /// of choosing candidates, with and without a row that is not an item.
+    #[test]
+    fn the_first_pass_over_sort_dates_chooses_the_same_candidates() {
+        use crate::model::{Item, Stamp};
+        use chrono::TimeZone as _;
+        let dir = tempfile::tempdir().unwrap();
+        let text = ["a", "b", "c"]
+            .map(|id| format!("[[source]]\nid = \"{id}\"\nurl = \"https://{id}.test/\"\n"))
+            .concat();
+        let config = crate::config::parse(&text, &dir.path().join("feeds.toml")).unwrap();
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 29, 12, 0, 0)
+            .unwrap();
+        let path = dir.path().join("state.db");
+        let mut state = State::open(&path).unwrap();
+        for (n, source) in config.sources.iter().enumerate() {
+            // 20 items an hour apart, every third source an hour later, so dates repeat.
+            let items: Vec<Item> = (0..20)
+                .map(|i| Item {
+                    id: format!("{}-{i}", source.id),
+                    source_ids: vec![source.id.clone()],
+                    title: Some(format!("{} {i}", source.id)),
+                    published: Some(Stamp::exact(
+                        (now - chrono::Duration::hours(i + (n as i64 % 2))).fixed_offset(),
+                    )),
+                    ..Item::default()
+                })
+                .collect();
+            state.store_items(&source.id, &items, now).unwrap();
+        }
+        let of: Vec<&SourceConfig> = config.sources.iter().collect();
+        let ids = |state: &State, max_items: usize, first_pass: bool| {
+            let mut sources = Sources {
+                config: &config,
+                retention: retentions(&config),
+                changes: HashMap::new(),
+                digests: HashMap::new(),
+                sites: HashMap::new(),
+            };
+            let sel = Selection {
+                include: &[],
+                exclude: &[],
+                max_age: None,
+                min_date: None,
+                max_items,
+            };
+            let (groups, valid_until) =
+                candidates_with(state, &mut sources, &of, &sel, now, first_pass).unwrap();
+            let ids: Vec<Vec<String>> = groups
+                .iter()
+                .map(|g| g.iter().map(|i| i.id.clone()).collect())
+                .collect();
+            (ids, valid_until)
+        };
+        for max_items in [1, 2, 3, 5, 7, 14, 20] {
+            let (with, _) = ids(&state, max_items, true);
+            assert_eq!(
+                with,
+                ids(&state, max_items, false).0,
+                "max_items {max_items}"
+            );
+            let kept: usize = with.iter().map(Vec::len).sum();
+            assert_eq!(kept, (max_items * CANDIDATES_PER_ITEM).min(60));
+        }
+        // A row that does not decode is skipped, and the cut still keeps as many items.
+        drop(state);
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute("UPDATE items SET data = '{' WHERE id = 'a-0'", [])
+            .unwrap();
+        drop(raw);
+        let state = State::open(&path).unwrap();
+        for max_items in [1, 3, 5] {
+            let (with, _) = ids(&state, max_items, true);
+            assert_eq!(
+                with,
+                ids(&state, max_items, false).0,
+                "max_items {max_items}"
+            );
+            assert!(!with[0].contains(&"a-0".to_string()));
+            let kept: usize = with.iter().map(Vec::len).sum();
+            assert_eq!(kept, max_items * CANDIDATES_PER_ITEM);
+        }
     }
 
     #[test]

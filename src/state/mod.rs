@@ -649,6 +649,34 @@ impl State {
         Ok(())
     }
 
+    /// The sort dates (seconds) of the rows [`State::scan_items`] would visit for this source,
+    /// newest first, read from the `(source_id, sort_date)` index alone (no row, no JSON).
+    pub fn sort_dates(
+        &self,
+        source_id: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+        out: &mut Vec<i64>,
+    ) -> Result<(), StateError> {
+        let (min_date, limit) = retention_bounds(retention, now);
+        // Ties are ordered by id in `scan_items`; which of two equal dates falls inside the
+        // limit does not change the dates read.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT sort_date FROM items WHERE source_id = ?1 AND sort_date >= ?2
+                 ORDER BY sort_date DESC LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![source_id, min_date, limit])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            out.push(row.get(0).map_err(|e| self.err(e))?);
+        }
+        Ok(())
+    }
+
     /// Every source's change number (see migration 6): it grows whenever the source's stored
     /// items change (new, changed, retired or forgotten items).
     pub fn change_numbers(&self) -> Result<std::collections::HashMap<String, i64>, StateError> {
