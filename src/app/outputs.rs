@@ -94,6 +94,18 @@ struct Sources<'c> {
 }
 
 impl<'c> Sources<'c> {
+    /// What is known before any output is looked at: each source's retention and the change
+    /// numbers (`changes`, from the state).
+    fn new(config: &'c Config, changes: HashMap<String, i64>) -> Sources<'c> {
+        Sources {
+            config,
+            retention: retentions(config),
+            changes,
+            digests: HashMap::new(),
+            sites: HashMap::new(),
+        }
+    }
+
     fn retention(&self, s: &SourceConfig) -> Retention {
         self.retention
             .get(s.id.as_str())
@@ -402,13 +414,7 @@ pub fn publish_all(
     report: &mut RunReport,
 ) -> anyhow::Result<()> {
     let settings = &config.settings;
-    let mut sources = Sources {
-        config,
-        retention: retentions(config),
-        changes: state.change_numbers()?,
-        digests: HashMap::new(),
-        sites: HashMap::new(),
-    };
+    let mut sources = Sources::new(config, state.change_numbers()?);
     let settings_digest = format!("{settings:?}");
     let mut writer = Writer {
         out_dir: &settings.out_dir,
@@ -682,13 +688,7 @@ mod tests {
 
     fn digest_of(config_text: &str) -> String {
         let config = crate::config::parse(config_text, Path::new("/cfg/feeds.toml")).unwrap();
-        let mut sources = Sources {
-            config: &config,
-            retention: retentions(&config),
-            changes: HashMap::new(),
-            digests: HashMap::new(),
-            sites: HashMap::new(),
-        };
+        let mut sources = Sources::new(&config, HashMap::new());
         sources.digest(&config.sources[0]).to_owned()
     }
 
@@ -734,13 +734,7 @@ mod tests {
         }
         let of: Vec<&SourceConfig> = config.sources.iter().collect();
         let ids = |state: &State, max_items: usize, first_pass: bool| {
-            let mut sources = Sources {
-                config: &config,
-                retention: retentions(&config),
-                changes: HashMap::new(),
-                digests: HashMap::new(),
-                sites: HashMap::new(),
-            };
+            let mut sources = Sources::new(&config, HashMap::new());
             let sel = Selection {
                 include: &[],
                 exclude: &[],

@@ -129,9 +129,9 @@ pub struct SourceConfig {
     pub include_filters: Vec<Filter>,
     /// `exclude` filters, compiled (same order as written).
     pub exclude_filters: Vec<Filter>,
-    /// The raw `[source.selectors]` table, kept for messages and output fingerprints. Shared
-    /// (`Arc`), like `css_selectors`, so that handing a source to its read task is a cheap
-    /// clone.
+    /// The raw `[source.selectors]` table as written (`css_selectors` is compiled from it, and
+    /// sources with equal tables share one compilation). Shared (`Arc`), like `css_selectors`,
+    /// so that handing a source to its read task is a cheap clone.
     pub selectors: Option<std::sync::Arc<toml::Table>>,
     /// `selectors`, validated and compiled (html sources always have them; `check` reports a
     /// bad or missing selector with its line:col).
