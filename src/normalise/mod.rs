@@ -493,8 +493,8 @@ fn is_clean_text(text: &str) -> bool {
     })
 }
 
-/// The words of `s` joined by single spaces.
-fn collapse_whitespace(s: &str) -> String {
+/// The words of `s` joined by single spaces (one pass, no list of words).
+pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -532,7 +532,7 @@ pub fn html_to_text(html: &str) -> String {
             }
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
 }
 
 /// Sanitise HTML with an allow-list (no script/style/iframe, no event handlers, no

@@ -389,7 +389,7 @@ fn fallback_date(raw: &str) -> Option<ParsedDate> {
         precision,
         offset_known: false,
     };
-    let s: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = crate::normalise::collapse_whitespace(raw);
     // RFC 822 with a weekday, long month names, "UTC", or a trailing "Z".
     let mut r = s.clone();
     if let Some((head, tail)) = r.split_once(", ")

@@ -11,6 +11,7 @@
 
 use crate::config::{FieldSelector, Selectors};
 use crate::model::{Item, Person, Stamp};
+use crate::normalise::collapse_whitespace as collapse;
 use crate::normalise::date::{DateContext, parse_human_date};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -657,18 +658,6 @@ pub fn best_srcset(srcset: &str) -> Option<String> {
 
 // ---------------------------------------------------------------------------------------------
 // Text, boilerplate and HTML
-
-/// Whitespace collapsed to single spaces, entities already decoded by the parser.
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
 
 /// A title: text collapsed and trimmed of read-more links, reading time and share labels.
 fn clean_title(text: &str) -> String {

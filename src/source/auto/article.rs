@@ -94,7 +94,7 @@ pub fn html_block_text(html: &str) -> String {
     out.split("\n\n")
         .map(|p| {
             p.split('\n')
-                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(crate::normalise::collapse_whitespace)
                 .filter(|l| !l.is_empty())
                 .collect::<Vec<_>>()
                 .join("\n")

@@ -30,6 +30,7 @@
 //!    `data-lazy-src`, `data-srcset` … over placeholder GIFs and blurred thumbnails), plus a
 //!    plain-text rendering with paragraph breaks. The caller sanitises the HTML.
 
+use crate::normalise::collapse_whitespace as collapse;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 use std::collections::{HashMap, HashSet};
@@ -722,10 +723,6 @@ static END_HEADING: LazyLock<regex::Regex> = LazyLock::new(|| {
         ],
     )
 });
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn element_text(node: NodeRef<'_, Node>) -> String {
     ElementRef::wrap(node)
